@@ -1,0 +1,5 @@
+"""Allow `python -m callcenter`."""
+
+from callcenter.cli.main import main
+
+main()

@@ -1,0 +1,64 @@
+"""The one place that wires settings, engine, sessions and services together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from callcenter.db.engine import make_engine
+from callcenter.domain.errors import AuthenticationError, DatabaseUnavailable
+from callcenter.domain.users import Actor
+from callcenter.uow import UnitOfWork
+
+
+@dataclass
+class Database:
+    """An open connection pool to the shared database, handing out units of work."""
+
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def url(self) -> URL:
+        return self.engine.url
+
+    def uow(self, actor: Actor) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, actor)
+
+    def ping(self) -> None:
+        """Raise DatabaseUnavailable (or AuthenticationError) unless the database answers."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except OperationalError as exc:
+            raise _explain(exc, self.engine.url) from None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(
+    url: str | URL, password: str | None = None, **engine_options: object
+) -> Database:
+    """Connect lazily to `url`; `password` overrides any in the URL (it comes from the keyring)."""
+    parsed = make_url(url)
+    if password is not None:
+        parsed = parsed.set(password=password)
+    engine = make_engine(parsed, **engine_options)
+    return Database(engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def _explain(exc: OperationalError, url: URL) -> Exception:
+    message = str(exc.orig or exc).strip().splitlines()[0] if (exc.orig or exc) else ""
+    where = url.render_as_string(hide_password=True)
+    if "password authentication failed" in message or "no password supplied" in message:
+        return AuthenticationError(f"The database refused the user name or password ({where}).")
+    return DatabaseUnavailable(f"Cannot reach the database {where}: {message}")

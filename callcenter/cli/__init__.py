@@ -1,0 +1,1 @@
+"""The `callcenter` command for IT and admins."""

@@ -1,0 +1,241 @@
+"""Layered settings: defaults < system file < user file < environment < command-line flags."""
+
+from __future__ import annotations
+
+import locale
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from callcenter.config import paths
+
+
+class ConfigError(Exception):
+    """A setting is missing, malformed or of the wrong type; the message names file and key."""
+
+
+def _default_region() -> str:
+    try:
+        name = locale.getlocale()[0] or ""
+    except ValueError:
+        name = ""
+    region = name.replace("-", "_").split("_")[-1].upper() if "_" in name or "-" in name else ""
+    return region if region in phonenumbers.SUPPORTED_REGIONS else "US"
+
+
+def _default_timezone() -> str:
+    import tzlocal
+
+    try:
+        return tzlocal.get_localzone_name() or "UTC"
+    except Exception:  # tzlocal raises several kinds on odd systems; UTC is a safe answer
+        return "UTC"
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{paths.default_database_path()}"
+
+
+def _parse_url(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a database URL such as postgresql://host/callcenter")
+    try:
+        url = make_url(value.strip())
+    except ArgumentError as exc:
+        raise ValueError(f"is not a database URL ({exc})") from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValueError(
+            f"backend {url.get_backend_name()!r} is not supported (sqlite, postgresql)"
+        )
+    return value.strip()
+
+
+def _parse_region(value: Any) -> str:
+    region = str(value).strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"{value!r} is not an ISO 3166 region code phonenumbers knows (e.g. US)")
+    return region
+
+
+def _parse_prefix(value: Any) -> str:
+    prefix = str(value).strip()
+    if prefix and not prefix.isdigit():
+        raise ValueError(f"{value!r} must be digits only, such as 9")
+    return prefix
+
+
+def _parse_timezone(value: Any) -> str:
+    name = str(value).strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone (e.g. Europe/Paris)") from None
+    return name
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    default: Callable[[], Any]
+    parse: Callable[[Any], Any]
+    env: str
+    help: str
+    secret: bool = False
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "database.url",
+        _default_database_url,
+        _parse_url,
+        "CALLCENTER_DB",
+        "Database URL: sqlite:///PATH or postgresql://USER@HOST/DB (password from keyring)",
+    ),
+    Option(
+        "phone.default_region",
+        _default_region,
+        _parse_region,
+        "CALLCENTER_REGION",
+        "Region for numbers written without a country code (ISO code, e.g. US)",
+    ),
+    Option(
+        "phone.outside_line_prefix",
+        lambda: "",
+        _parse_prefix,
+        "CALLCENTER_OUTSIDE_PREFIX",
+        "Digits the PBX adds before outside caller ids (e.g. 9); stripped before lookup",
+    ),
+    Option(
+        "reports.timezone",
+        _default_timezone,
+        _parse_timezone,
+        "CALLCENTER_TIMEZONE",
+        "IANA time zone that report dates and intervals are in",
+    ),
+)
+OPTIONS_BY_KEY = {option.key: option for option in OPTIONS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective settings and, for `config show`, where each value came from."""
+
+    database_url: str
+    default_region: str
+    outside_line_prefix: str
+    report_timezone: str
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def value(self, key: str) -> Any:
+        return getattr(self, _ATTRIBUTE[key])
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        values = {name: getattr(self, name) for name in _ATTRIBUTE.values()}
+        values.update(changes)
+        sources = dict(self.sources)
+        for key, name in _ATTRIBUTE.items():
+            if name in changes:
+                sources[key] = "override"
+        return Settings(**values, sources=sources, warnings=self.warnings)
+
+
+_ATTRIBUTE = {
+    "database.url": "database_url",
+    "phone.default_region": "default_region",
+    "phone.outside_line_prefix": "outside_line_prefix",
+    "reports.timezone": "report_timezone",
+}
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, key + "."))
+        else:
+            flat[key] = value
+    return flat
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The file's settings flattened to dotted keys; {} when the file does not exist."""
+    try:
+        with path.open("rb") as handle:
+            return _flatten(tomllib.load(handle))
+    except FileNotFoundError:
+        return {}
+    except PermissionError:
+        raise ConfigError(f"{path}: cannot be read (permission denied)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load_settings(
+    flags: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    system_file: Path | None = None,
+    user_file: Path | None = None,
+) -> Settings:
+    """Merge every layer, validating each value where it is read so errors name their source."""
+    environ = os.environ if environ is None else environ
+    system_file = system_file or paths.system_config_path()
+    user_file = user_file or paths.user_config_path()
+    layers: list[tuple[str, dict[str, Any]]] = [
+        (f"system file {system_file}", read_config_file(system_file)),
+        (f"user file {user_file}", read_config_file(user_file)),
+        (
+            "environment",
+            {o.key: environ[o.env] for o in OPTIONS if environ.get(o.env, "").strip()},
+        ),
+        ("command line", {k: v for k, v in (flags or {}).items() if v is not None}),
+    ]
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    warnings: list[str] = []
+    for source, layer in layers:
+        for key, raw in layer.items():
+            option = OPTIONS_BY_KEY.get(key)
+            if option is None:
+                warnings.append(f"{source}: unknown setting {key!r} ignored")
+                continue
+            try:
+                values[key] = option.parse(raw)
+            except ValueError as exc:
+                where = f"{source}, {option.env}" if source == "environment" else source
+                raise ConfigError(f"{where}: {key} {exc}") from None
+            if (
+                key == "database.url"
+                and source.startswith(("system file", "user file"))
+                and make_url(values[key]).password
+            ):
+                raise ConfigError(
+                    f"{source}: database.url contains a password; passwords belong in the OS "
+                    "keyring (`callcenter db password`), never in a configuration file"
+                )
+            sources[key] = source
+    for option in OPTIONS:
+        if option.key not in values:
+            values[option.key] = option.default()
+            sources[option.key] = "default"
+    return Settings(
+        **{_ATTRIBUTE[key]: value for key, value in values.items()},
+        sources=sources,
+        warnings=tuple(warnings),
+    )
+
+
+def mask(key: str, value: Any) -> str:
+    """A value safe to print: URLs lose any password."""
+    if key == "database.url":
+        return make_url(value).render_as_string(hide_password=True)
+    return str(value)

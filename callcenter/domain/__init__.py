@@ -1,0 +1,1 @@
+"""Domain types: plain dataclasses and enums handed between services, CLI and GUI."""

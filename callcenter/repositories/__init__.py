@@ -1,0 +1,1 @@
+"""The repository layer: the only code that knows tables. One repository per aggregate."""

@@ -1,0 +1,418 @@
+"""Customers with their numbers and search terms: the screen pop's and the search box's data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import Session, aliased
+
+from callcenter.db.tables import Customer as CustomerRow
+from callcenter.db.tables import CustomerPhone, CustomerSearchTerm, utcnow
+from callcenter.domain.customers import (
+    Customer,
+    CustomerDraft,
+    CustomerMatch,
+    CustomerSummary,
+    PhoneEntry,
+)
+from callcenter.domain.errors import ConflictError, NotFound
+from callcenter.domain.phone import digits_reversed, national_part
+from callcenter.domain.search import fold, is_number_query, prefix_upper_bound, terms_for, words
+from callcenter.domain.users import Actor
+from callcenter.repositories.audit import AuditRepository
+
+# Fields compared, written and audited as they are; phones and emails are handled apart.
+SCALAR_FIELDS = (
+    "name",
+    "external_id",
+    "company",
+    "tier",
+    "notes",
+    "address_line",
+    "city",
+    "postal_code",
+    "state",
+    "country",
+)
+
+SCREEN_POP = (
+    select(
+        CustomerRow.id,
+        CustomerRow.external_id,
+        CustomerRow.name,
+        CustomerRow.company,
+        CustomerRow.tier,
+        CustomerPhone.raw,
+        CustomerPhone.number_key,
+        CustomerRow.last_contact_at,
+    )
+    .join_from(CustomerPhone, CustomerRow, CustomerRow.id == CustomerPhone.customer_id)
+    .where(CustomerPhone.number_key == bindparam("key"), CustomerRow.deleted_at.is_(None))
+    .order_by(CustomerRow.last_contact_at.desc().nulls_last(), CustomerRow.id)
+)
+"""Every live customer on one number, most recently in contact first."""
+
+
+def phone_row(customer_id: int, position: int, phone: PhoneEntry) -> dict[str, Any]:
+    return {
+        "customer_id": customer_id,
+        "raw": phone.raw[:100],
+        "number_key": phone.key,
+        "national": national_part(phone.key),
+        "digits_rev": digits_reversed(phone.key),
+        "extension": phone.extension,
+        "label": phone.label,
+        "position": position,
+    }
+
+
+def customer_values(draft: CustomerDraft) -> dict[str, Any]:
+    values = {name: getattr(draft, name) for name in SCALAR_FIELDS}
+    values["emails"] = list(draft.emails)
+    return values
+
+
+class CustomerRepository:
+    def __init__(self, session: Session, actor: Actor, audit: AuditRepository) -> None:
+        self._session = session
+        self._actor = actor
+        self._audit = audit
+
+    # -- screen pop and search -------------------------------------------------------------
+
+    def find_by_phone(self, key: str) -> list[CustomerMatch]:
+        """Customers on the number `key` (as `phone.normalize` gives it)."""
+        if not key:
+            return []
+        rows = self._session.connection().execute(SCREEN_POP, {"key": key})
+        return [CustomerMatch(*row) for row in rows]
+
+    def search(self, text: str, limit: int = 50) -> list[CustomerSummary]:
+        """What the agent types: a name or company prefix, an email, an external id, or digits."""
+        text = text.strip()
+        if not text:
+            return []
+        if is_number_query(text):
+            ids = self._ids_by_number(text, limit)
+        else:
+            ids = self._ids_by_terms(text, limit)
+        return self.summaries(ids)
+
+    def _ids_by_number(self, text: str, limit: int) -> list[int]:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        reversed_digits = digits[::-1]
+        ending = (
+            select(CustomerPhone.customer_id)
+            .where(
+                CustomerPhone.digits_rev >= reversed_digits,
+                CustomerPhone.digits_rev < prefix_upper_bound(reversed_digits),
+            )
+            .limit(limit)
+        )
+        starting = (
+            select(CustomerPhone.customer_id)
+            .where(
+                CustomerPhone.national >= digits,
+                CustomerPhone.national < prefix_upper_bound(digits),
+            )
+            .limit(limit)
+        )
+        connection = self._session.connection()
+        ids = list(connection.scalars(ending))
+        if len(ids) < limit:
+            ids += connection.scalars(starting)
+        return _unique(ids)[:limit]
+
+    def _ids_by_terms(self, text: str, limit: int) -> list[int]:
+        connection = self._session.connection()
+        folded = fold(text)
+        if "@" in folded or (len(words(text)) <= 1 and not folded.isalpha()):
+            # Emails are kept whole; an external id is looked up as typed.
+            ids = list(
+                connection.scalars(
+                    select(CustomerSearchTerm.customer_id)
+                    .where(
+                        CustomerSearchTerm.term >= folded,
+                        CustomerSearchTerm.term < prefix_upper_bound(folded),
+                    )
+                    .order_by(CustomerSearchTerm.term)
+                    .limit(limit)
+                )
+            )
+            ids += connection.scalars(
+                select(CustomerRow.id).where(CustomerRow.external_id == text.strip()).limit(1)
+            )
+            return _unique(ids)[:limit]
+        query_words = sorted(set(words(text)), key=len, reverse=True)
+        if not query_words:
+            return []
+        # The longest word narrows most, so it drives the index range scan.
+        driving = aliased(CustomerSearchTerm)
+        statement = select(driving.customer_id).where(
+            driving.term >= query_words[0], driving.term < prefix_upper_bound(query_words[0])
+        )
+        for word in query_words[1:]:
+            other = aliased(CustomerSearchTerm)
+            statement = statement.where(
+                select(other.customer_id)
+                .where(
+                    other.customer_id == driving.customer_id,
+                    other.term >= word,
+                    other.term < prefix_upper_bound(word),
+                )
+                .exists()
+            )
+        statement = statement.order_by(driving.term).limit(limit * 2)
+        return _unique(connection.scalars(statement))[:limit]
+
+    def summaries(self, ids: Sequence[int]) -> list[CustomerSummary]:
+        """Search rows for `ids`, in that order, leaving out deleted customers."""
+        if not ids:
+            return []
+        first_phone = (
+            select(CustomerPhone.raw)
+            .where(CustomerPhone.customer_id == CustomerRow.id)
+            .order_by(CustomerPhone.position)
+            .limit(1)
+            .scalar_subquery()
+        )
+        rows = self._session.connection().execute(
+            select(
+                CustomerRow.id,
+                CustomerRow.name,
+                CustomerRow.company,
+                CustomerRow.external_id,
+                first_phone,
+                CustomerRow.emails,
+                CustomerRow.tier,
+            ).where(CustomerRow.id.in_(ids), CustomerRow.deleted_at.is_(None))
+        )
+        by_id = {
+            row[0]: CustomerSummary(
+                id=row[0],
+                name=row[1],
+                company=row[2],
+                external_id=row[3],
+                phone=row[4],
+                email=(row[5] or [None])[0],
+                tier=row[6],
+            )
+            for row in rows
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    # -- one customer ----------------------------------------------------------------------
+
+    def get(self, customer_id: int) -> Customer:
+        row = self._session.get(CustomerRow, customer_id)
+        if row is None or row.deleted_at is not None:
+            raise NotFound(f"customer {customer_id} does not exist")
+        return self._to_domain(row)
+
+    def add(self, draft: CustomerDraft) -> int:
+        now = utcnow()
+        row = CustomerRow(
+            **customer_values(draft),
+            created_at=now,
+            updated_at=now,
+            created_by=self._actor.login,
+            updated_by=self._actor.login,
+        )
+        self._session.add(row)
+        self._session.flush()
+        self._write_phones(row.id, draft.phones)
+        self._write_terms(row.id, draft)
+        self._audit.record("customer", row.id, "create", {"name": [None, draft.name]})
+        return row.id
+
+    def update(self, customer_id: int, draft: CustomerDraft, expected_version: int) -> None:
+        """Apply `draft` if nobody saved the customer since `expected_version` was read."""
+        row = self._session.get(CustomerRow, customer_id, with_for_update=False)
+        if row is None or row.deleted_at is not None:
+            raise NotFound(f"customer {customer_id} does not exist")
+        if row.version != expected_version:
+            raise ConflictError(
+                f"{row.updated_by} changed this customer at {row.updated_at:%H:%M:%S} "
+                "since you opened it. Reload to see their changes, then apply yours again."
+            )
+        before = self._to_domain(row)
+        changes = _diff(before, draft)
+        if not changes:
+            return
+        for name, value in customer_values(draft).items():
+            setattr(row, name, value)
+        row.updated_by = self._actor.login
+        self._session.flush()
+        if "phones" in changes:
+            self._session.execute(
+                delete(CustomerPhone).where(CustomerPhone.customer_id == customer_id)
+            )
+            self._write_phones(customer_id, draft.phones)
+        self._session.execute(
+            delete(CustomerSearchTerm).where(CustomerSearchTerm.customer_id == customer_id)
+        )
+        self._write_terms(customer_id, draft)
+        self._audit.record("customer", customer_id, "update", changes)
+
+    def add_phone(self, customer_id: int, phone: PhoneEntry) -> None:
+        """Attach one more number (e.g. the caller's, from an unmatched screen pop)."""
+        customer = self.get(customer_id)
+        if any(p.key == phone.key for p in customer.phones):
+            return
+        self._write_phones(customer_id, (phone,), first_position=len(customer.phones))
+        self._session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.id == customer_id)
+            .values(
+                version=CustomerRow.version + 1, updated_at=utcnow(), updated_by=self._actor.login
+            )
+        )
+        self._audit.record("customer", customer_id, "add_phone", {"phone": [None, phone.key]})
+
+    def touch_last_contact(self, customer_id: int, at: datetime) -> None:
+        # Not a user edit: the version stays, so nobody's open form becomes stale.
+        self._session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.id == customer_id)
+            .where((CustomerRow.last_contact_at.is_(None)) | (CustomerRow.last_contact_at < at))
+            .values(last_contact_at=at)
+            .execution_options(synchronize_session=False)
+        )
+
+    def count(self) -> int:
+        return int(
+            self._session.scalar(
+                select(func.count())
+                .select_from(CustomerRow)
+                .where(CustomerRow.deleted_at.is_(None))
+            )
+            or 0
+        )
+
+    # -- many at once (import, demo data) ----------------------------------------------------
+
+    def add_many(self, drafts: Sequence[CustomerDraft]) -> list[int]:
+        """Insert a batch in a few statements; ids come back in the drafts' order."""
+        if not drafts:
+            return []
+        now = utcnow()
+        login = self._actor.login
+        ids = list(
+            self._session.connection().scalars(
+                insert(CustomerRow).returning(CustomerRow.id, sort_by_parameter_order=True),
+                [
+                    {
+                        **customer_values(d),
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                        "created_by": login,
+                        "updated_by": login,
+                    }
+                    for d in drafts
+                ],
+            )
+        )
+        phone_rows = [
+            phone_row(customer_id, position, phone)
+            for customer_id, draft in zip(ids, drafts, strict=True)
+            for position, phone in enumerate(_unique_phones(draft.phones))
+        ]
+        term_rows: list[dict[str, Any]] = [
+            {"term": term, "customer_id": customer_id}
+            for customer_id, draft in zip(ids, drafts, strict=True)
+            for term in terms_for(draft.name, draft.company, draft.emails)
+        ]
+        connection = self._session.connection()
+        if phone_rows:
+            connection.execute(insert(CustomerPhone), phone_rows)
+        if term_rows:
+            # Sorted rows fill the term index in order, far faster than random inserts.
+            term_rows.sort(key=lambda r: str(r["term"]))
+            connection.execute(insert(CustomerSearchTerm), term_rows)
+        return ids
+
+    def by_external_ids(self, external_ids: Iterable[str]) -> dict[str, Customer]:
+        wanted = list(external_ids)
+        if not wanted:
+            return {}
+        rows = self._session.scalars(select(CustomerRow).where(CustomerRow.external_id.in_(wanted)))
+        return {row.external_id: self._to_domain(row) for row in rows if row.external_id}
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _write_phones(
+        self, customer_id: int, phones: Iterable[PhoneEntry], first_position: int = 0
+    ) -> None:
+        rows = [
+            phone_row(customer_id, first_position + i, p)
+            for i, p in enumerate(_unique_phones(phones))
+        ]
+        if rows:
+            self._session.execute(insert(CustomerPhone), rows)
+
+    def _write_terms(self, customer_id: int, draft: CustomerDraft) -> None:
+        rows = [
+            {"term": term, "customer_id": customer_id}
+            for term in terms_for(draft.name, draft.company, draft.emails)
+        ]
+        if rows:
+            self._session.execute(insert(CustomerSearchTerm), rows)
+
+    def _phones_of(self, customer_id: int) -> tuple[PhoneEntry, ...]:
+        rows = self._session.execute(
+            select(
+                CustomerPhone.raw,
+                CustomerPhone.number_key,
+                CustomerPhone.extension,
+                CustomerPhone.label,
+            )
+            .where(CustomerPhone.customer_id == customer_id)
+            .order_by(CustomerPhone.position)
+        )
+        return tuple(PhoneEntry(*row) for row in rows)
+
+    def _to_domain(self, row: CustomerRow) -> Customer:
+        return Customer(
+            id=row.id,
+            phones=self._phones_of(row.id),
+            emails=tuple(row.emails or ()),
+            last_contact_at=row.last_contact_at,
+            version=row.version,
+            created_at=row.created_at,
+            created_by=row.created_by,
+            updated_at=row.updated_at,
+            updated_by=row.updated_by,
+            **{name: getattr(row, name) for name in SCALAR_FIELDS},
+        )
+
+
+def _unique(ids: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(ids))
+
+
+def _unique_phones(phones: Iterable[PhoneEntry]) -> list[PhoneEntry]:
+    """The phones without repeats of a number; the first of each is kept."""
+    first: dict[str, PhoneEntry] = {}
+    for phone in phones:
+        if phone.key and phone.key not in first:
+            first[phone.key] = phone
+    return list(first.values())
+
+
+def _diff(before: Customer, draft: CustomerDraft) -> dict[str, list[Any]]:
+    changes: dict[str, list[Any]] = {
+        name: [getattr(before, name), getattr(draft, name)]
+        for name in SCALAR_FIELDS
+        if getattr(before, name) != getattr(draft, name)
+    }
+    if tuple(before.emails) != tuple(draft.emails):
+        changes["emails"] = [list(before.emails), list(draft.emails)]
+    if [p.key for p in before.phones] != [p.key for p in _unique_phones(draft.phones)] or [
+        (p.raw, p.label) for p in before.phones
+    ] != [(p.raw, p.label) for p in _unique_phones(draft.phones)]:
+        changes["phones"] = [[p.key for p in before.phones], [p.key for p in draft.phones]]
+    return changes

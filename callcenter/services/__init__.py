@@ -1,0 +1,1 @@
+"""Use cases: what the CLI and GUI ask for. They take a Database and return plain dataclasses."""
