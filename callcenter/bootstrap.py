@@ -60,5 +60,7 @@ def _explain(exc: OperationalError, url: URL) -> Exception:
     message = str(exc.orig or exc).strip().splitlines()[0] if (exc.orig or exc) else ""
     where = url.render_as_string(hide_password=True)
     if "password authentication failed" in message or "no password supplied" in message:
-        return AuthenticationError(f"The database refused the user name or password ({where}).")
+        return AuthenticationError(f"Wrong user name or password for {where}.")
+    if "is not permitted to log in" in message:
+        return AuthenticationError(f"This account is disabled; ask an administrator ({where}).")
     return DatabaseUnavailable(f"Cannot reach the database {where}: {message}")

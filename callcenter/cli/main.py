@@ -16,6 +16,7 @@ COMMANDS = {
     "db": "callcenter.cli.db:db",
     "users": "callcenter.cli.users:users",
     "lookup": "callcenter.cli.lookup:lookup",
+    "gui": "callcenter.cli.gui:gui",
 }
 
 

@@ -12,6 +12,8 @@ from phonenumbers import (
     NumberParseException,
     PhoneNumberFormat,
     PhoneNumberType,
+    geocoder,
+    timezone,
 )
 
 WITHHELD_WORDS = frozenset(
@@ -136,6 +138,27 @@ def format_for_display(key: str, home_region: str = "US") -> str:
     if phonenumbers.region_code_for_number(number) == home_region:
         return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberPlace:
+    """Where a number is registered: for the card's location and the caller's local time."""
+
+    location: str
+    time_zones: tuple[str, ...]
+
+
+def place_of(key: str, language: str = "en") -> NumberPlace | None:
+    if not key.startswith("+"):
+        return None
+    try:
+        number = phonenumbers.parse(key)
+    except NumberParseException:
+        return None
+    zones = tuple(
+        zone for zone in timezone.time_zones_for_number(number) if zone != "Etc/Unknown"
+    )
+    return NumberPlace(geocoder.description_for_number(number, language), zones)
 
 
 def number_type(key: str) -> str | None:

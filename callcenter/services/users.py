@@ -112,9 +112,9 @@ def sign_in(database: Database, login: str, password: str) -> tuple[Database, Us
         personal = open_database(database.url.set(username=login), password=password)
         try:
             personal.ping()
-        except AuthenticationError:
+        except Exception:
             personal.dispose()
-            raise AuthenticationError("Wrong user name or password.") from None
+            raise
         database = personal
     actor = Actor(login)
     with database.uow(actor) as uow:
@@ -147,8 +147,8 @@ def _create_login_role(
         text("SELECT 1 FROM pg_roles WHERE rolname = :login"), {"login": login}
     ).first()
     name = _quote(connection, login)
-    if exists is None:
-        connection.exec_driver_sql(f"CREATE ROLE {name} LOGIN")
+    # Roles are cluster-wide: one made earlier (by a DBA, or for another database) is adopted.
+    connection.exec_driver_sql(f"{'ALTER' if exists else 'CREATE'} ROLE {name} LOGIN")
     if password is not None:
         connection.exec_driver_sql(
             f"ALTER ROLE {name} PASSWORD {_encrypt(connection, login, password)}"

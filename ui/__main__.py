@@ -1,0 +1,5 @@
+"""Allow `python -m ui` (what `callcenter gui` runs)."""
+
+from ui.app import main
+
+main()

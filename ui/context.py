@@ -1,0 +1,28 @@
+"""What every screen needs: the services, who is signed in, and the background runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from callcenter.bootstrap import Database
+from callcenter.config import Settings
+from callcenter.domain.users import Actor
+from callcenter.services.customers import CustomerService
+from callcenter.services.lookup import LookupService
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    database: Database
+    actor: Actor
+
+    @property
+    def customers(self) -> CustomerService:
+        return CustomerService(self.database)
+
+    @property
+    def lookup(self) -> LookupService:
+        return LookupService(
+            self.database, self.settings.default_region, self.settings.outside_line_prefix
+        )
