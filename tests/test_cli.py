@@ -158,3 +158,24 @@ def test_a_database_newer_than_this_build_is_refused(tmp_path):
     result = runner.invoke(cli, ["--db", url, "users", "list"])
     assert result.exit_code == 1
     assert "newer than this version" in result.output
+
+
+def test_db_password_is_stored_in_the_keyring_and_used(monkeypatch):
+    import keyring
+
+    from callcenter.config.credentials import resolve_password
+    from callcenter.config.secrets import SecretStore
+    from tests.support.keyrings import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        url = "postgresql://alice@db.example/cc"
+        monkeypatch.setenv("CALLCENTER_DB", url)
+        result = CliRunner().invoke(cli, ["db", "password"], input="pg-secret\n")
+        assert result.exit_code == 0, result.output
+        assert backend.store == {("callcenter", "alice@db.example:5432/cc"): "pg-secret"}
+        assert resolve_password(url, SecretStore(), interactive=False) == "pg-secret"
+    finally:
+        keyring.set_keyring(previous)
