@@ -1,0 +1,45 @@
+"""The agent's state (available, on call, after-call work, break, logged out), recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from callcenter.bootstrap import Database
+from callcenter.domain.calls import AgentState
+from callcenter.domain.errors import ValidationError
+from callcenter.domain.users import Actor
+
+Clock = Callable[[], datetime]
+
+
+def utc_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class AgentStateService:
+    """Every change closes the agent's open span and opens the next: occupancy is built on it."""
+
+    def __init__(self, database: Database, clock: Clock = utc_clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    def change(
+        self, actor: Actor, agent_id: int, state: AgentState, reason: str | None = None
+    ) -> datetime:
+        if state is AgentState.BREAK and not (reason and reason.strip()):
+            raise ValidationError("reason", "a break needs a reason code")
+        if state is not AgentState.BREAK:
+            reason = None
+        at = self._clock()
+        with self._database.uow(actor) as uow:
+            uow.agent_states.change(agent_id, state, at, reason)
+            uow.commit()
+        return at
+
+    def current(
+        self, actor: Actor, agent_id: int
+    ) -> tuple[AgentState, str | None, datetime | None]:
+        with self._database.uow(actor) as uow:
+            found = uow.agent_states.current(agent_id)
+        return found if found else (AgentState.LOGGED_OUT, None, None)

@@ -1,0 +1,47 @@
+"""Saving what happened on a call: idempotent, and it keeps the customer's last contact."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from callcenter.bootstrap import Database
+from callcenter.domain.calls import CallRecord
+from callcenter.domain.errors import ValidationError
+from callcenter.domain.users import Actor
+
+
+def check_call(record: CallRecord) -> None:
+    """Times in order and durations that fit; the field that is wrong is named."""
+    order = [
+        ("started_at", record.started_at),
+        ("queued_at", record.queued_at),
+        ("answered_at", record.answered_at),
+        ("ended_at", record.ended_at),
+    ]
+    present = [(name, value) for name, value in order if value is not None]
+    for (earlier_name, earlier), (later_name, later) in pairwise(present):
+        if later < earlier:
+            raise ValidationError(later_name, f"is before {earlier_name}")
+    if record.hold_s < 0:
+        raise ValidationError("hold_s", "cannot be negative")
+    if record.acw_s < 0:
+        raise ValidationError("acw_s", "cannot be negative")
+    if record.answered_at and record.ended_at:
+        talk = (record.ended_at - record.answered_at).total_seconds()
+        if record.hold_s > talk + 1:
+            raise ValidationError("hold_s", "is longer than the call was connected")
+
+
+class CallLogService:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def save(self, actor: Actor, record: CallRecord) -> int:
+        """Write the call; saving the same `call_uid` again updates the one row."""
+        check_call(record)
+        with self._database.uow(actor) as uow:
+            call_id = uow.calls.save(record)
+            if record.customer_id is not None:
+                uow.customers.touch_last_contact(record.customer_id, record.started_at)
+            uow.commit()
+        return call_id

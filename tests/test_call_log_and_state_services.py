@@ -1,0 +1,81 @@
+"""Call logging and agent state services on both backends."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from callcenter.domain.calls import AgentState, CallRecord, CallSource, Direction
+from callcenter.domain.customers import CustomerDraft
+from callcenter.domain.errors import ValidationError
+from callcenter.domain.users import Role
+from callcenter.services.agent_state import AgentStateService
+from callcenter.services.call_log import CallLogService
+from callcenter.services.users import UserService
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+def test_logging_a_call_sets_the_customers_last_contact_once(database, actor):
+    with database.uow(actor) as uow:
+        customer_id = uow.customers.add(CustomerDraft("Ada"))
+        uow.commit()
+    call = CallRecord(
+        "uid-1",
+        Direction.INBOUND,
+        T0,
+        CallSource.MANUAL,
+        customer_id=customer_id,
+        answered_at=T0 + timedelta(seconds=5),
+        ended_at=T0 + timedelta(minutes=2),
+    )
+    service = CallLogService(database)
+    assert service.save(actor, call) == service.save(actor, call)
+    with database.uow(actor) as uow:
+        assert uow.customers.get(customer_id).last_contact_at == T0
+        assert len(uow.calls.recent_for_customer(customer_id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"answered_at": T0 - timedelta(seconds=1)}, "answered_at"),
+        (
+            {"answered_at": T0 + timedelta(minutes=5), "ended_at": T0 + timedelta(minutes=1)},
+            "ended_at",
+        ),
+        ({"hold_s": -3}, "hold_s"),
+        ({"answered_at": T0, "ended_at": T0 + timedelta(seconds=30), "hold_s": 300}, "hold_s"),
+    ],
+)
+def test_impossible_calls_are_refused_naming_the_field(database, actor, changes, field):
+    call = CallRecord("uid-2", Direction.OUTBOUND, T0, CallSource.MANUAL, **changes)
+    with pytest.raises(ValidationError) as error:
+        CallLogService(database).save(actor, call)
+    assert error.value.field == field
+    with database.uow(actor) as uow:
+        assert uow.calls.get("uid-2") is None
+
+
+def test_agent_state_changes_are_recorded_with_break_reasons(database, actor):
+    agent = UserService(database).add(actor, "amy", "Amy", Role.AGENT, "amy-password")
+    clock = FakeClock(T0)
+    service = AgentStateService(database, clock)
+    assert service.current(actor, agent.id) == (AgentState.LOGGED_OUT, None, None)
+    service.change(actor, agent.id, AgentState.AVAILABLE)
+    with pytest.raises(ValidationError, match="reason"):
+        service.change(actor, agent.id, AgentState.BREAK)
+    clock.now = T0 + timedelta(minutes=30)
+    service.change(actor, agent.id, AgentState.BREAK, "Lunch")
+    assert service.current(actor, agent.id) == (AgentState.BREAK, "Lunch", clock.now)
+    service.change(actor, agent.id, AgentState.LOGGED_OUT)
+    assert service.current(actor, agent.id)[0] is AgentState.LOGGED_OUT
