@@ -10,9 +10,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from callcenter.db.tables import Call as CallRow
-from callcenter.db.tables import utcnow
 from callcenter.domain.calls import CallRecord, CallSource, Direction
 from callcenter.domain.users import Actor
+from callcenter.repositories.stamps import creation_stamp
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(CallRecord))
 
@@ -27,14 +27,7 @@ class CallRepository:
         values = _values(record)
         row = self._session.scalar(select(CallRow).where(CallRow.call_uid == record.call_uid))
         if row is None:
-            now = utcnow()
-            row = CallRow(
-                **values,
-                created_at=now,
-                updated_at=now,
-                created_by=self._actor.login,
-                updated_by=self._actor.login,
-            )
+            row = CallRow(**values, **creation_stamp(self._actor))
             self._session.add(row)
         else:
             for name, value in values.items():
@@ -51,21 +44,9 @@ class CallRepository:
         """Bulk insert of new calls (demo data, imports that checked for duplicates first)."""
         if not records:
             return
-        now = utcnow()
-        login = self._actor.login
+        stamp = creation_stamp(self._actor)
         self._session.connection().execute(
-            insert(CallRow),
-            [
-                {
-                    **_values(r),
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                    "created_by": login,
-                    "updated_by": login,
-                }
-                for r in records
-            ],
+            insert(CallRow), [{**_values(r), **stamp} for r in records]
         )
 
     def recent_for_customer(self, customer_id: int, limit: int = 10) -> list[CallRecord]:

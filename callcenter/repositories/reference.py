@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 
 from callcenter.db.tables import DispositionCode as DispositionRow
 from callcenter.db.tables import Queue as QueueRow
-from callcenter.db.tables import utcnow
 from callcenter.domain.calls import Disposition, Queue
 from callcenter.domain.users import Actor
+from callcenter.repositories.stamps import creation_stamp
 
 
 class QueueRepository:
@@ -32,16 +32,12 @@ class QueueRepository:
         """The queue called `name`, created with these thresholds if it does not exist yet."""
         row = self._session.scalar(select(QueueRow).where(QueueRow.name == name))
         if row is None:
-            now = utcnow()
             row = QueueRow(
                 name=name,
                 service_level_threshold_s=service_level_threshold_s,
                 service_level_target_pct=service_level_target_pct,
                 short_abandon_threshold_s=short_abandon_threshold_s,
-                created_at=now,
-                updated_at=now,
-                created_by=self._actor.login,
-                updated_by=self._actor.login,
+                **creation_stamp(self._actor),
             )
             self._session.add(row)
             self._session.flush()

@@ -7,10 +7,10 @@ from sqlalchemy.orm import Session
 
 from callcenter.db.tables import Team as TeamRow
 from callcenter.db.tables import User as UserRow
-from callcenter.db.tables import utcnow
 from callcenter.domain.errors import NotFound, ValidationError
 from callcenter.domain.users import Actor, Role, User
 from callcenter.repositories.audit import AuditRepository
+from callcenter.repositories.stamps import creation_stamp
 
 
 class UserRepository:
@@ -30,7 +30,6 @@ class UserRepository:
     ) -> User:
         if self._row(login) is not None:
             raise ValidationError("login", f"a user called {login!r} already exists")
-        now = utcnow()
         row = UserRow(
             login=login,
             display_name=display_name,
@@ -39,10 +38,7 @@ class UserRepository:
             extension=extension,
             active=True,
             password_hash=password_hash,
-            created_at=now,
-            updated_at=now,
-            created_by=self._actor.login,
-            updated_by=self._actor.login,
+            **creation_stamp(self._actor),
         )
         self._session.add(row)
         self._session.flush()
@@ -97,14 +93,7 @@ class UserRepository:
     def _team_id(self, name: str) -> int:
         team = self._session.scalar(select(TeamRow).where(TeamRow.name == name))
         if team is None:
-            now = utcnow()
-            team = TeamRow(
-                name=name,
-                created_at=now,
-                updated_at=now,
-                created_by=self._actor.login,
-                updated_by=self._actor.login,
-            )
+            team = TeamRow(name=name, **creation_stamp(self._actor))
             self._session.add(team)
             self._session.flush()
         return team.id
