@@ -9,8 +9,7 @@ from dataclasses import asdict
 import click
 
 from callcenter.cli.context import CliContext, errors, pass_context
-from callcenter.cli.options import json_option
-from callcenter.config.settings import _parse_region
+from callcenter.cli.options import json_option, region_option
 from callcenter.domain.customers import LookupResult
 from callcenter.services.lookup import LookupService
 
@@ -24,19 +23,10 @@ def result_json(result: LookupResult) -> dict[str, object]:
     }
 
 
-def _region(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return _parse_region(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
 @click.command()
 @click.argument("numbers", nargs=-1)
 @click.option("--stdin", "from_stdin", is_flag=True, help="Also read numbers, one a line.")
-@click.option("--region", callback=_region, help="Region for numbers without a country code.")
+@region_option(help="Region for numbers without a country code.")
 @json_option
 @pass_context
 def lookup(

@@ -16,7 +16,10 @@ COMMANDS = {
     "db": "callcenter.cli.db:db",
     "users": "callcenter.cli.users:users",
     "lookup": "callcenter.cli.lookup:lookup",
+    "import": "callcenter.cli.importing:import_group",
     "gui": "callcenter.cli.gui:gui",
+    "demo-data": "callcenter.cli.demo:demo_data",
+    "bench": "callcenter.cli.bench:bench",
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from callcenter.cli.context import CliContext
+from callcenter.config.settings import parse_region
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,3 +29,17 @@ def json_option(function: F) -> F:
         callback=_set,
         help="Print data as JSON.",
     )(function)
+
+
+def _region(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return parse_region(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def region_option(help: str) -> Callable[[F], F]:
+    """`--region CC`, checked against the regions phonenumbers knows."""
+    return click.option("--region", callback=_region, help=help)

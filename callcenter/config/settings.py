@@ -58,7 +58,7 @@ def _parse_url(value: Any) -> str:
     return value.strip()
 
 
-def _parse_region(value: Any) -> str:
+def parse_region(value: Any) -> str:
     region = str(value).strip().upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise ValueError(f"{value!r} is not an ISO 3166 region code phonenumbers knows (e.g. US)")
@@ -102,7 +102,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "phone.default_region",
         _default_region,
-        _parse_region,
+        parse_region,
         "CALLCENTER_REGION",
         "Region for numbers written without a country code (ISO code, e.g. US)",
     ),

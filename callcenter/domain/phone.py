@@ -88,25 +88,33 @@ def normalize(raw: str | None, region: str = "US", outside_prefix: str = "") -> 
             # and keep the number as sent only if the stripped one is not a real number.
             candidates.insert(0, digits[len(outside_prefix) :])
     best: phonenumbers.PhoneNumber | None = None
+    best_region: str | None = None
+    valid = False
     for candidate in candidates:
         number = _parse(candidate, region)
-        if number is not None and phonenumbers.is_valid_number(number):
-            best = number
+        if number is None:
+            continue
+        # is_valid_number() taken apart, so the costly region lookup runs once per number
+        # (imports normalise millions).
+        number_region = phonenumbers.region_code_for_number(number)
+        if number_region is not None and phonenumbers.is_valid_number_for_region(
+            number, number_region
+        ):
+            best, best_region, valid = number, number_region, True
             break
-        if best is None and number is not None and phonenumbers.is_possible_number(number):
-            best = number
+        if best is None and phonenumbers.is_possible_number(number):
+            best, best_region = number, number_region
     if best is None:
         digits = _NON_DIGITS.sub("", candidates[0])
         problem = "impossible" if any(_parse(c, region) for c in candidates) else "unparseable"
         return NormalizedNumber(raw, digits, national=digits, problem=problem)
-    valid = phonenumbers.is_valid_number(best)
     return NormalizedNumber(
         raw=raw,
         key=phonenumbers.format_number(best, PhoneNumberFormat.E164),
         parsed=True,
         valid=valid,
         extension=best.extension or None,
-        region=phonenumbers.region_code_for_number(best),
+        region=best_region,
         national=str(best.national_number),
         problem=None if valid else "invalid",
     )

@@ -14,6 +14,9 @@ MAX_TERM = 300
 
 def fold(text: str) -> str:
     """Casefolded and stripped of accents, so 'Zoë' is found by typing 'zoe'."""
+    if text.isascii():
+        # The same result, ten times faster, for most names (imports fold millions).
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -27,6 +28,28 @@ class AuditRepository:
                 action=action,
                 changes=changes,
             )
+        )
+
+    def record_many(
+        self, entity: str, action: str, changes: Sequence[tuple[object, dict[str, Any]]]
+    ) -> None:
+        """`record` for many entities in one statement: (entity id, changes) pairs."""
+        if not changes:
+            return
+        at = utcnow()
+        self._session.connection().execute(
+            insert(AuditEntry),
+            [
+                {
+                    "at": at,
+                    "actor": self._actor.login,
+                    "entity": entity,
+                    "entity_id": str(entity_id),
+                    "action": action,
+                    "changes": change,
+                }
+                for entity_id, change in changes
+            ],
         )
 
     def entries(self, entity: str, entity_id: object) -> list[dict[str, Any]]:

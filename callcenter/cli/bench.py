@@ -1,0 +1,157 @@
+"""`callcenter bench`: how long agents wait for the screen pop and the search box."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Any
+
+import click
+
+from callcenter.bench import BenchContext, load_scenarios, run_scenarios
+from callcenter.bench.scratch import bench_database, customer_counts, fill, remove_scratch
+from callcenter.bootstrap import Database, open_database
+from callcenter.cli.context import CliContext, errors, fail, pass_context
+from callcenter.cli.context import _check_schema as check_schema
+from callcenter.cli.options import json_option
+from callcenter.cli.progress import CliProgress
+from callcenter.config.credentials import resolve_password
+from callcenter.config.secrets import SecretStore
+from callcenter.db import migrate
+from callcenter.domain.users import Actor
+
+DEFAULT_CUSTOMERS = 1_000_000
+# What the product promises at a million customers (see README, "Benchmarks").
+TARGETS = {"screen_pop": ("p99_ms", 2.0), "search": ("p95_ms", 30.0)}
+
+
+@click.command()
+@click.option(
+    "--customers",
+    type=click.IntRange(min=1),
+    default=DEFAULT_CUSTOMERS,
+    show_default=True,
+    help="Customers in the benchmark database (built once, then reused).",
+)
+@click.option(
+    "--lookups",
+    type=click.IntRange(min=1),
+    default=5_000,
+    hidden=True,
+    help="Samples per scenario.",
+)
+@click.option("--calls", type=click.IntRange(min=0), hidden=True, help="Calls when building.")
+@click.option("--seed", type=int, default=1, hidden=True, help="Seed of the samples.")
+@click.option(
+    "--scenario",
+    "scenarios",
+    multiple=True,
+    help="Run only this scenario (repeatable): screen_pop, search.",
+)
+@json_option
+@pass_context
+def bench(
+    context: CliContext,
+    customers: int,
+    lookups: int,
+    calls: int | None,
+    seed: int,
+    scenarios: tuple[str, ...],
+) -> None:
+    """Measure the screen-pop lookup and customer search on a database of CUSTOMERS.
+
+    On SQLite the database is a scratch file in the user data folder, built with demo data
+    the first time and reused; on PostgreSQL it is the database given (--db).
+    """
+    settings = context.settings
+    known = load_scenarios()
+    for name in scenarios:
+        if name not in known:
+            raise click.BadParameter(
+                f"no scenario {name!r} ({', '.join(known)})", param_hint="--scenario"
+            )
+    target = bench_database(settings, customers)
+    if target.scratch is not None:
+        click.echo(f"benchmark database: {target.scratch}", err=True)
+    password = resolve_password(target.url, SecretStore(), interactive=sys.stdin.isatty())
+    database = open_database(target.url, password=password)
+    # Not context.actor: that opens the configured database, which may not be this one.
+    actor = Actor(database.url.username or f"cli:{getpass.getuser()}")
+    try:
+        with errors():
+            database.ping()
+            if target.scratch is not None and _scratch_size(database) not in (None, customers):
+                # Ours and of another size (a build cut short): start again.
+                database.dispose()
+                remove_scratch(target.scratch)
+                database = open_database(target.url)
+            # An empty SQLite file gets the schema; a shared database must be upgraded already.
+            check_schema(database)
+            have, done = fill(
+                database,
+                actor,
+                customers,
+                customers // 4 if calls is None else calls,
+                settings.default_region,
+                settings.report_timezone,
+                CliProgress(),
+            )
+            if done != "reused":
+                click.echo(f"benchmark database {done}: {have:,} customers", err=True)
+            report = run_scenarios(
+                BenchContext(
+                    database=database,
+                    actor=actor,
+                    customers=have,
+                    region=settings.default_region,
+                    outside_prefix=settings.outside_line_prefix,
+                    samples=lookups,
+                    seed=seed,
+                ),
+                scenarios,
+            )
+    except ValueError as exc:
+        fail(str(exc))
+    finally:
+        database.dispose()
+    context.emit(report, lambda: print_report(report))
+
+
+def _scratch_size(database: Database) -> int | None:
+    if migrate.current_revision(database.engine) is None:
+        return None
+    return customer_counts(database)[0]
+
+
+def print_report(report: dict[str, Any]) -> None:
+    click.echo(f"{report['customers']:,} customers on {report['database']}")
+    click.echo(f"{'':<22}{'n':>7}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}  target")
+    for name, figures in report.items():
+        if not isinstance(figures, dict):
+            continue
+        verdict = ""
+        if name in TARGETS:
+            key, limit = TARGETS[name]
+            ok = figures[key] <= limit
+            verdict = f"{key[:3]} <= {limit:g} ms: {'met' if ok else 'MISSED'}"
+        _row(name.replace("_", " "), figures, "", verdict)
+        if name == "screen_pop":
+            _row("  find_by_phone only", figures, "find_")
+            _row("  hand-written SQL", figures, "baseline_")
+            _row("  normalising the id", figures, "normalize_")
+            click.echo(
+                f"  p99 over the hand-written SQL's: {figures['p99_over_baseline']}x with a "
+                f"unit of work each, {figures['find_p99_over_baseline']}x for find_by_phone"
+            )
+            click.echo(
+                f"  {figures['found']:,} found, {figures['not_found']:,} unknown, "
+                f"{figures['mismatches']} disagreements"
+            )
+        for kind, kind_figures in figures.get("by_kind", {}).items():
+            _row(f"  {kind.replace('_', ' ')}", kind_figures, "")
+
+
+def _row(label: str, figures: dict[str, Any], prefix: str, note: str = "") -> None:
+    n = f"{figures['n']:,}" if "n" in figures and not prefix else ""
+    values = "".join(f"{figures[f'{prefix}p{q}_ms']:>10.3f}" for q in (50, 95, 99))
+    click.echo(f"{label:<22}{n:>7}{values}  {note}".rstrip())
