@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from types import TracebackType
 from typing import Self
 
@@ -19,16 +20,12 @@ from callcenter.repositories.users import UserRepository
 
 
 class UnitOfWork:
-    """`with uow: ...; uow.commit()`: anything not committed is rolled back on exit."""
+    """`with uow: ...; uow.commit()`: anything not committed is rolled back on exit.
+
+    Repositories are made on first use: a screen pop, which needs one, pays for one.
+    """
 
     session: Session
-    customers: CustomerRepository
-    users: UserRepository
-    calls: CallRepository
-    queues: QueueRepository
-    dispositions: DispositionRepository
-    agent_states: AgentStateRepository
-    audit: AuditRepository
 
     def __init__(self, session_factory: sessionmaker[Session], actor: Actor) -> None:
         self._session_factory = session_factory
@@ -36,13 +33,6 @@ class UnitOfWork:
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
-        self.audit = AuditRepository(self.session, self.actor)
-        self.customers = CustomerRepository(self.session, self.actor, self.audit)
-        self.users = UserRepository(self.session, self.actor, self.audit)
-        self.calls = CallRepository(self.session, self.actor)
-        self.queues = QueueRepository(self.session, self.actor)
-        self.dispositions = DispositionRepository(self.session, self.actor)
-        self.agent_states = AgentStateRepository(self.session)
         return self
 
     def __exit__(
@@ -51,10 +41,36 @@ class UnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        try:
-            self.session.rollback()
-        finally:
-            self.session.close()
+        # Closing ends the transaction by rolling it back: what was not committed is gone.
+        self.session.close()
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self.session, self.actor)
+
+    @cached_property
+    def customers(self) -> CustomerRepository:
+        return CustomerRepository(self.session, self.actor, self.audit)
+
+    @cached_property
+    def users(self) -> UserRepository:
+        return UserRepository(self.session, self.actor, self.audit)
+
+    @cached_property
+    def calls(self) -> CallRepository:
+        return CallRepository(self.session, self.actor)
+
+    @cached_property
+    def queues(self) -> QueueRepository:
+        return QueueRepository(self.session, self.actor)
+
+    @cached_property
+    def dispositions(self) -> DispositionRepository:
+        return DispositionRepository(self.session, self.actor)
+
+    @cached_property
+    def agent_states(self) -> AgentStateRepository:
+        return AgentStateRepository(self.session)
 
     def commit(self) -> None:
         try:
