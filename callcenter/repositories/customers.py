@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import attrgetter
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
-    ColumnElement,
-    Table,
-    any_,
     bindparam,
     delete,
     func,
@@ -22,10 +16,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy.orm import Session, aliased
 
-from callcenter.db.tables import Base, CustomerPhone, CustomerSearchTerm, utcnow
 from callcenter.db.tables import Customer as CustomerRow
+from callcenter.db.tables import CustomerPhone, CustomerSearchTerm, utcnow
 from callcenter.domain.customers import (
     Customer,
     CustomerDraft,
@@ -34,9 +28,7 @@ from callcenter.domain.customers import (
     PhoneEntry,
 )
 from callcenter.domain.errors import ConflictError, NotFound
-from callcenter.domain.phone import digits_reversed, national_part
 from callcenter.domain.search import (
-    MAX_TERM,
     fold,
     is_number_query,
     prefix_upper_bound,
@@ -47,17 +39,15 @@ from callcenter.domain.users import Actor
 from callcenter.repositories.audit import AuditRepository
 
 # Fields compared, written and audited as they are; phones and emails are handled apart.
-SCALAR_FIELDS = (
-    "name",
-    "external_id",
-    "company",
-    "tier",
-    "notes",
-    "address_line",
-    "city",
-    "postal_code",
-    "state",
-    "country",
+from callcenter.repositories.customer_batches import CustomerBatches
+from callcenter.repositories.customer_rows import (
+    SCALAR_FIELDS,
+    customer_values,
+    diff_customer,
+    is_identifier,
+    phone_row,
+    unique_ids,
+    unique_phones,
 )
 
 SCREEN_POP = (
@@ -103,26 +93,7 @@ def _screen_pop_for(dialect: Dialect) -> _CompiledScreenPop:
     return found
 
 
-def phone_row(customer_id: int, position: int, phone: PhoneEntry) -> dict[str, Any]:
-    return {
-        "customer_id": customer_id,
-        "raw": phone.raw[:100],
-        "number_key": phone.key,
-        "national": national_part(phone.key),
-        "digits_rev": digits_reversed(phone.key),
-        "extension": phone.extension,
-        "label": phone.label,
-        "position": position,
-    }
-
-
-def customer_values(draft: CustomerDraft) -> dict[str, Any]:
-    values = {name: getattr(draft, name) for name in SCALAR_FIELDS}
-    values["emails"] = list(draft.emails)
-    return values
-
-
-class CustomerRepository:
+class CustomerRepository(CustomerBatches):
     def __init__(self, session: Session, actor: Actor, audit: AuditRepository) -> None:
         self._session = session
         self._actor = actor
@@ -196,12 +167,12 @@ class CustomerRepository:
         ids = list(connection.scalars(ending))
         if len(ids) < limit:
             ids += connection.scalars(starting)
-        return _unique(ids)[:limit]
+        return unique_ids(ids)[:limit]
 
     def _ids_by_terms(self, text: str, limit: int) -> list[int]:
         connection = self._session.connection()
         folded = fold(text)
-        if _is_identifier(folded) or (len(words(text)) <= 1 and not folded.isalpha()):
+        if is_identifier(folded) or (len(words(text)) <= 1 and not folded.isalpha()):
             # Emails are kept whole; an external id is looked up as typed.
             ids = list(
                 connection.scalars(
@@ -217,7 +188,7 @@ class CustomerRepository:
             ids += connection.scalars(
                 select(CustomerRow.id).where(CustomerRow.external_id == text.strip()).limit(1)
             )
-            return _unique(ids)[:limit]
+            return unique_ids(ids)[:limit]
         query_words = sorted(set(words(text)), key=len, reverse=True)
         if not query_words:
             return []
@@ -238,7 +209,7 @@ class CustomerRepository:
                 .exists()
             )
         statement = statement.order_by(driving.term).limit(limit * 2)
-        return _unique(connection.scalars(statement))[:limit]
+        return unique_ids(connection.scalars(statement))[:limit]
 
     def summaries(self, ids: Sequence[int]) -> list[CustomerSummary]:
         """Search rows for `ids`, in that order, leaving out deleted customers."""
@@ -311,7 +282,7 @@ class CustomerRepository:
                 "since you opened it. Reload to see their changes, then apply yours again."
             )
         before = self._to_domain(row)
-        changes = _diff(before, draft)
+        changes = diff_customer(before, draft)
         if not changes:
             return
         for name, value in customer_values(draft).items():
@@ -364,287 +335,6 @@ class CustomerRepository:
             or 0
         )
 
-    # -- many at once (import, demo data) ----------------------------------------------------
-
-    def add_many(self, drafts: Sequence[CustomerDraft]) -> list[int]:
-        """Insert a batch in a few statements; ids come back in the drafts' order."""
-        if not drafts:
-            return []
-        now = utcnow()
-        login = self._actor.login
-        connection = self._session.connection()
-        if connection.dialect.name == "sqlite":
-            # SQLite cannot return a multi-row INSERT's ids in parameter order, so SQLAlchemy
-            # would insert row by row. A new row gets max(id) + 1 anyway, and naming the ids is
-            # as safe: if another writer commits after the max() is read, this transaction's
-            # INSERT fails (a stale snapshot cannot take the write lock) instead of colliding.
-            first = (connection.scalar(select(func.max(CustomerRow.id))) or 0) + 1
-            scalars = attrgetter(*SCALAR_FIELDS)
-            ids = list(range(first, first + len(drafts)))
-            self._insert_rows(
-                CustomerRow,
-                ("id", *SCALAR_FIELDS, "emails", "version", *_CREATED_AND_UPDATED),
-                [
-                    (customer_id, *scalars(d), list(d.emails), 1, now, now, login, login)
-                    for customer_id, d in zip(ids, drafts, strict=True)
-                ],
-            )
-        else:
-            ids = list(
-                connection.scalars(
-                    insert(CustomerRow).returning(CustomerRow.id, sort_by_parameter_order=True),
-                    [
-                        {
-                            **customer_values(d),
-                            "version": 1,
-                            "created_at": now,
-                            "updated_at": now,
-                            "created_by": login,
-                            "updated_by": login,
-                        }
-                        for d in drafts
-                    ],
-                )
-            )
-        self._insert_phones_and_terms(list(zip(ids, drafts, strict=True)))
-        return ids
-
-    def by_external_ids(self, external_ids: Iterable[str]) -> dict[str, Customer]:
-        """Customers holding these external ids, deleted ones too (the ids stay taken)."""
-        found: dict[str, Customer] = {}
-        for chunk in _chunks(list(external_ids)):
-            for customer in self._load_many(self._among(CustomerRow.external_id, chunk)):
-                if customer.external_id:
-                    found[customer.external_id] = customer
-        return found
-
-    def deleted_external_ids(self, external_ids: Iterable[str]) -> set[str]:
-        """Those of `external_ids` that belong to deleted customers."""
-        connection = self._session.connection()
-        deleted: set[str] = set()
-        for chunk in _chunks(list(external_ids)):
-            deleted.update(
-                external_id
-                for external_id in connection.scalars(
-                    select(CustomerRow.external_id).where(
-                        self._among(CustomerRow.external_id, chunk),
-                        CustomerRow.deleted_at.is_not(None),
-                    )
-                )
-                if external_id
-            )
-        return deleted
-
-    def without_external_id_by_numbers(self, keys: Iterable[str]) -> list[Customer]:
-        """Live customers with no external id that have any of the numbers `keys`."""
-        found: dict[int, Customer] = {}
-        for chunk in _chunks(list(set(keys))):
-            having_number = select(CustomerPhone.customer_id).where(
-                self._among(CustomerPhone.number_key, chunk)
-            )
-            for customer in self._load_many(
-                CustomerRow.id.in_(having_number),
-                CustomerRow.external_id.is_(None),
-                CustomerRow.deleted_at.is_(None),
-            ):
-                found[customer.id] = customer
-        return list(found.values())
-
-    def without_external_id_by_emails(self, emails: Iterable[str]) -> list[Customer]:
-        """Live customers with no external id that have any of `emails` (compared folded)."""
-        found: dict[int, Customer] = {}
-        for chunk in _chunks(list({fold(e)[:MAX_TERM] for e in emails})):
-            # Emails are search terms, so the term index finds them without a scan.
-            having_email = select(CustomerSearchTerm.customer_id).where(
-                self._among(CustomerSearchTerm.term, chunk)
-            )
-            for customer in self._load_many(
-                CustomerRow.id.in_(having_email),
-                CustomerRow.external_id.is_(None),
-                CustomerRow.deleted_at.is_(None),
-            ):
-                found[customer.id] = customer
-        return list(found.values())
-
-    def update_many(self, changes: Sequence[tuple[Customer, CustomerDraft]]) -> list[int]:
-        """Apply each draft to its customer as read; the ids that really changed come back.
-
-        Like `update`, a customer saved by someone else since it was read raises ConflictError
-        (the caller rolls back and reads again). Each change is audited.
-        """
-        diffs = [
-            (before, draft, diff) for before, draft in changes if (diff := _diff(before, draft))
-        ]
-        if not diffs:
-            return []
-        now = utcnow()
-        connection = self._session.connection()
-        statement = (
-            update(CustomerRow)
-            .where(
-                CustomerRow.id == bindparam("b_id"),
-                CustomerRow.version == bindparam("b_version"),
-            )
-            .values(version=CustomerRow.version + 1)
-        )
-        result = connection.execute(
-            statement,
-            [
-                {
-                    **customer_values(draft),
-                    "b_id": before.id,
-                    "b_version": before.version,
-                    "updated_at": now,
-                    "updated_by": self._actor.login,
-                }
-                for before, draft, _ in diffs
-            ],
-        )
-        if result.rowcount != len(diffs):
-            raise ConflictError("someone else changed some of these customers meanwhile")
-        ids = [before.id for before, _, _ in diffs]
-        new_phones = [before.id for before, _, diff in diffs if "phones" in diff]
-        for chunk in _chunks(new_phones):
-            connection.execute(delete(CustomerPhone).where(CustomerPhone.customer_id.in_(chunk)))
-        for chunk in _chunks(ids):
-            connection.execute(
-                delete(CustomerSearchTerm).where(CustomerSearchTerm.customer_id.in_(chunk))
-            )
-        self._insert_phones_and_terms(
-            [(before.id, draft) for before, draft, _ in diffs],
-            with_phones=set(new_phones),
-        )
-        self._audit.record_many(
-            "customer", "update", [(before.id, diff) for before, _, diff in diffs]
-        )
-        return ids
-
-    def _insert_phones_and_terms(
-        self,
-        customers: Sequence[tuple[int, CustomerDraft]],
-        with_phones: set[int] | None = None,
-    ) -> None:
-        """Phones (of all, or of the ids in `with_phones`) and search terms of new drafts."""
-        phone_rows = [
-            phone_row(customer_id, position, phone)
-            for customer_id, draft in customers
-            if with_phones is None or customer_id in with_phones
-            for position, phone in enumerate(_unique_phones(draft.phones))
-        ]
-        if phone_rows:
-            columns = tuple(phone_rows[0])
-            # In number order, two of the three number indexes fill in order too.
-            phone_rows.sort(key=lambda r: str(r["number_key"]))
-            self._insert_rows(CustomerPhone, columns, [tuple(r.values()) for r in phone_rows])
-        term_rows = [
-            (term, customer_id)
-            for customer_id, draft in customers
-            for term in terms_for(draft.name, draft.company, draft.emails)
-        ]
-        if term_rows:
-            # Sorted rows fill the term index in order, far faster than random inserts.
-            term_rows.sort()
-            self._insert_rows(CustomerSearchTerm, ("term", "customer_id"), term_rows)
-
-    def _insert_rows(
-        self, model: type[Base], columns: Sequence[str], rows: Sequence[Sequence[Any]]
-    ) -> None:
-        """One executemany of plain tuples, in `columns` order.
-
-        Skips SQLAlchemy's per-row parameter handling, which costs more than the database's
-        own work on bulk inserts; each column's type still converts its values.
-        """
-        table = cast(Table, model.__table__)
-        connection = self._session.connection()
-        dialect = connection.dialect
-        processors = [
-            _same_value_once(processor)
-            if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-            else None
-            for name in columns
-        ]
-        converting = [(i, p) for i, p in enumerate(processors) if p is not None]
-        if converting:
-            converted = []
-            for row in rows:
-                values = list(row)
-                for i, process in converting:
-                    values[i] = process(values[i])
-                converted.append(tuple(values))
-            rows = converted
-        placeholder = {"qmark": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
-        quote = dialect.identifier_preparer.quote
-        sql = (
-            f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
-            f"({', '.join(quote(name) for name in columns)}) "
-            f"VALUES ({', '.join(placeholder for _ in columns)})"
-        )
-        connection.exec_driver_sql(sql, list(rows))
-
-    def _among(
-        self, column: InstrumentedAttribute[Any], values: Sequence[Any]
-    ) -> ColumnElement[bool]:
-        """`column IN values`, the values passed as one parameter.
-
-        A plain IN renders a placeholder per value, which costs SQLAlchemy more than the
-        database spends on the lookups when an import asks for thousands at a time.
-        """
-        backend = self._session.connection().dialect.name
-        if backend == "sqlite":
-            listed = func.json_each(json.dumps(list(values))).table_valued("value")
-            return column.in_(select(listed.c.value))
-        if backend == "postgresql":
-            return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
-        return column.in_(values)
-
-    def _load_many(self, *conditions: ColumnElement[bool]) -> list[Customer]:
-        """Customers matching `conditions`, with their phones, in two queries."""
-        connection = self._session.connection()
-        columns = [
-            CustomerRow.id,
-            CustomerRow.emails,
-            CustomerRow.last_contact_at,
-            CustomerRow.version,
-            CustomerRow.created_at,
-            CustomerRow.created_by,
-            CustomerRow.updated_at,
-            CustomerRow.updated_by,
-            *(getattr(CustomerRow, name) for name in SCALAR_FIELDS),
-        ]
-        rows = connection.execute(select(*columns).where(*conditions)).all()
-        if not rows:
-            return []
-        phones: dict[int, list[PhoneEntry]] = {}
-        for chunk in _chunks([row[0] for row in rows]):
-            for customer_id, raw, key, extension, label in connection.execute(
-                select(
-                    CustomerPhone.customer_id,
-                    CustomerPhone.raw,
-                    CustomerPhone.number_key,
-                    CustomerPhone.extension,
-                    CustomerPhone.label,
-                )
-                .where(self._among(CustomerPhone.customer_id, chunk))
-                .order_by(CustomerPhone.customer_id, CustomerPhone.position)
-            ):
-                phones.setdefault(customer_id, []).append(PhoneEntry(raw, key, extension, label))
-        scalars = len(columns) - len(SCALAR_FIELDS)
-        return [
-            Customer(
-                id=row[0],
-                phones=tuple(phones.get(row[0], ())),
-                emails=tuple(row[1] or ()),
-                last_contact_at=row[2],
-                version=row[3],
-                created_at=row[4],
-                created_by=row[5],
-                updated_at=row[6],
-                updated_by=row[7],
-                **dict(zip(SCALAR_FIELDS, row[scalars:], strict=True)),
-            )
-            for row in rows
-        ]
-
     # -- internals -------------------------------------------------------------------------
 
     def _write_phones(
@@ -652,7 +342,7 @@ class CustomerRepository:
     ) -> None:
         rows = [
             phone_row(customer_id, first_position + i, p)
-            for i, p in enumerate(_unique_phones(phones))
+            for i, p in enumerate(unique_phones(phones))
         ]
         if rows:
             self._session.execute(insert(CustomerPhone), rows)
@@ -691,63 +381,3 @@ class CustomerRepository:
             updated_by=row.updated_by,
             **{name: getattr(row, name) for name in SCALAR_FIELDS},
         )
-
-
-def _is_identifier(folded: str) -> bool:
-    """One token with '@', '_' or '+' in it: the start of an email or a user name.
-
-    Split into words it would be searched as several words, which costs a probe per
-    customer having the longest word ("linda_bo": every Linda); kept whole it is one
-    range of the term index, where emails are.
-    """
-    return not any(ch.isspace() for ch in folded) and any(ch in "@_+" for ch in folded)
-
-
-def _unique(ids: Iterable[int]) -> list[int]:
-    return list(dict.fromkeys(ids))
-
-
-def _unique_phones(phones: Iterable[PhoneEntry]) -> list[PhoneEntry]:
-    """The phones without repeats of a number; the first of each is kept."""
-    first: dict[str, PhoneEntry] = {}
-    for phone in phones:
-        if phone.key and phone.key not in first:
-            first[phone.key] = phone
-    return list(first.values())
-
-
-def _diff(before: Customer, draft: CustomerDraft) -> dict[str, list[Any]]:
-    changes: dict[str, list[Any]] = {
-        name: [getattr(before, name), getattr(draft, name)]
-        for name in SCALAR_FIELDS
-        if getattr(before, name) != getattr(draft, name)
-    }
-    if tuple(before.emails) != tuple(draft.emails):
-        changes["emails"] = [list(before.emails), list(draft.emails)]
-    if [p.key for p in before.phones] != [p.key for p in _unique_phones(draft.phones)] or [
-        (p.raw, p.label) for p in before.phones
-    ] != [(p.raw, p.label) for p in _unique_phones(draft.phones)]:
-        changes["phones"] = [[p.key for p in before.phones], [p.key for p in draft.phones]]
-    return changes
-
-
-def _chunks(items: Sequence[T], size: int = 5000) -> list[Sequence[T]]:
-    """Slices small enough for one IN list on every backend."""
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def _same_value_once(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """`process`, remembering its last result: a batch shares one timestamp, converted once."""
-    last: list[Any] = [_UNSET, None]
-
-    def run(value: Any) -> Any:
-        if value is not last[0]:
-            last[0], last[1] = value, process(value)
-        return last[1]
-
-    return run
-
-
-_UNSET = object()
-T = TypeVar("T")
-_CREATED_AND_UPDATED = ("created_at", "updated_at", "created_by", "updated_by")
