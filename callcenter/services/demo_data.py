@@ -8,7 +8,6 @@ import time
 from collections import Counter, deque
 from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import islice
@@ -16,12 +15,18 @@ from multiprocessing import get_context
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Index, text
+from sqlalchemy import Connection, text
 
 from callcenter.bootstrap import Database, open_database
 from callcenter.config import load_settings
 from callcenter.db import migrate
-from callcenter.db.tables import Base
+from callcenter.db.bulk import (
+    BIG_CACHE_KIB,
+    BulkWriter,
+    indexes_deferred,
+    restore_indexes,
+    tune_for_bulk,
+)
 from callcenter.domain.calls import Disposition
 from callcenter.domain.customers import CustomerDraft
 from callcenter.domain.errors import CallCenterError
@@ -82,13 +87,8 @@ _OUTBOUND_CODES = {
 }
 _OTHER_CODE_WEIGHT = 2
 _CACHE_KIB = 128 * 1024
-_BIG_CACHE_KIB = 1024 * 1024
 # Loads this big (rows to add, against the rows there) build some indexes after the rows.
 _DEFER_INDEXES_FROM = 200_000
-_DEFERRED_INDEX_COLUMNS = {
-    "customer_phones": ("number_key", "national", "digits_rev"),
-    "calls": ("customer_id", "caller_key"),
-}
 _PARALLEL_FROM = 200_000
 # Results computed ahead of the writer: bounded, as a day of a big run is tens of megabytes.
 _AHEAD = 6
@@ -223,7 +223,7 @@ def generate(
     clock = time.perf_counter()
     sqlite = database.backend == "sqlite"
     if sqlite:
-        restore_indexes(database)
+        restore_indexes(database.engine)
     with database.engine.connect() as connection:
         existing = existing_demo_data(connection)
         rows_there = connection.execute(
@@ -299,12 +299,12 @@ def generate(
     if defer is None:
         defer = adding >= _DEFER_INDEXES_FROM and adding >= int(rows_there or 0)
     defer = defer and sqlite
-    cache_kib = _BIG_CACHE_KIB if defer else _CACHE_KIB
+    cache_kib = BIG_CACHE_KIB if defer else _CACHE_KIB
     summary.seconds["setup"] = round(time.perf_counter() - clock, 2)
 
     results = _produce(setup, tasks, parallel)
     try:
-        with _indexes_deferred(database, defer):
+        with indexes_deferred(database.engine, defer):
             clock = time.perf_counter()
             customer_blocks = (next(results) for _ in range(blocks))
             ids = _write_customers(
@@ -498,7 +498,7 @@ def _write_customers(
     def flush() -> None:
         nonlocal ids
         with database.uow(actor) as uow:
-            _tune(uow.session.connection(), cache_kib)
+            tune_for_bulk(uow.session.connection(), cache_kib)
             ids += uow.customers.add_many(batch)
             uow.commit()
         progress.advance(len(batch))
@@ -607,7 +607,7 @@ def _write_calls(
 
         def flush() -> None:
             with connection.begin():
-                _tune(connection, cache_kib)
+                tune_for_bulk(connection, cache_kib)
                 writer.insert("calls", CALL_COLUMNS, calls)
                 writer.insert("agent_states", STATE_COLUMNS, states)
             summary.calls += len(calls)
@@ -651,52 +651,6 @@ def _set_last_contact(database: Database, customer_ids: Sequence[int]) -> None:
         )
 
 
-def _deferred_indexes() -> list[Index]:
-    return [
-        index
-        for table in Base.metadata.sorted_tables
-        for index in table.indexes
-        if not index.unique
-        and next(iter(index.columns)).name in _DEFERRED_INDEX_COLUMNS.get(table.name, ())
-    ]
-
-
-def restore_indexes(database: Database) -> None:
-    """Create any index a bulk load dropped and could not rebuild (it was killed, say)."""
-    with database.engine.begin() as connection:
-        _tune(connection, _BIG_CACHE_KIB)
-        if connection.dialect.name == "sqlite":
-            # Lets SQLite sort the index keys on two threads.
-            connection.exec_driver_sql("PRAGMA threads = 2")
-        for index in _deferred_indexes():
-            index.create(connection, checkfirst=True)
-
-
-@contextmanager
-def _indexes_deferred(database: Database, enabled: bool) -> Iterator[None]:
-    """Drop the random-order indexes for the load and build them once, sorted, at the end.
-
-    Kept up row by row, an index whose keys come in random order gets most of its pages
-    rewritten by every commit; at millions of rows that is most of the load's time.
-    """
-    if not enabled:
-        yield
-        return
-    with database.engine.begin() as connection:
-        for index in _deferred_indexes():
-            index.drop(connection, checkfirst=True)
-    try:
-        yield
-    finally:
-        restore_indexes(database)
-
-
-def _tune(connection: Connection, cache_kib: int) -> None:
-    if connection.dialect.name == "sqlite":
-        # A big page cache keeps the indexes in memory while many rows go in.
-        connection.exec_driver_sql(f"PRAGMA cache_size = -{cache_kib}")
-
-
 def _parse(value: str | None) -> datetime | None:
     if value is None:
         return None
@@ -704,36 +658,6 @@ def _parse(value: str | None) -> datetime | None:
         value += ":00"
     parsed = datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-class BulkWriter:
-    """Rows straight to the DB-API: executemany on SQLite, COPY on PostgreSQL.
-
-    Timestamps come as text (see TimestampText); everything else as the columns hold it.
-    """
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-        self.postgres = connection.dialect.name == "postgresql"
-
-    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        if not rows:
-            return
-        # Table and column names are this module's constants, never user input.
-        names = ", ".join(columns)
-        dbapi = self._connection.connection.dbapi_connection
-        assert dbapi is not None
-        cursor: Any = dbapi.cursor()
-        try:
-            if self.postgres:
-                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join("?" for _ in columns)
-                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
-        finally:
-            cursor.close()
 
 
 def ensure_demo_database(
