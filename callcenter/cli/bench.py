@@ -11,8 +11,7 @@ import click
 from callcenter.bench import BenchContext, load_scenarios, run_scenarios
 from callcenter.bench.scratch import bench_database, customer_counts, fill, remove_scratch
 from callcenter.bootstrap import Database, open_database
-from callcenter.cli.context import CliContext, errors, fail, pass_context
-from callcenter.cli.context import _check_schema as check_schema
+from callcenter.cli.context import CliContext, errors, fail, pass_context, require_current_schema
 from callcenter.cli.options import json_option
 from callcenter.cli.progress import CliProgress
 from callcenter.config.credentials import resolve_password
@@ -86,7 +85,7 @@ def bench(
                 remove_scratch(target.scratch)
                 database = open_database(target.url)
             # An empty SQLite file gets the schema; a shared database must be upgraded already.
-            check_schema(database)
+            require_current_schema(database)
             have, done = fill(
                 database,
                 actor,

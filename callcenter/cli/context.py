@@ -61,7 +61,7 @@ class CliContext:
             with errors():
                 self._database.ping()
                 if check_schema:
-                    _check_schema(self._database)
+                    require_current_schema(self._database)
         return self._database
 
     @property
@@ -80,7 +80,7 @@ class CliContext:
             self._database.dispose()
 
 
-def _check_schema(database: Database) -> None:
+def require_current_schema(database: Database) -> None:
     status = migrate.schema_status(database.engine)
     if status.state is migrate.SchemaState.CURRENT:
         return

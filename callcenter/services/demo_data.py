@@ -5,13 +5,10 @@ from __future__ import annotations
 import os
 import random
 import time
-from collections import Counter, deque
-from collections.abc import Generator, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
-from multiprocessing import get_context
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -39,11 +36,10 @@ from callcenter.services.demo_calls import (
     DayResult,
     TimestampText,
     plan_calls,
-    simulate_day,
 )
+from callcenter.services.demo_generation import GenerationSetup, produce
 from callcenter.services.demo_people import (
     BLOCK,
-    CustomerFactory,
     NamePools,
     NumberPlan,
     check_capacity,
@@ -91,7 +87,6 @@ _CACHE_KIB = 128 * 1024
 _DEFER_INDEXES_FROM = 200_000
 _PARALLEL_FROM = 200_000
 # Results computed ahead of the writer: bounded, as a day of a big run is tens of megabytes.
-_AHEAD = 6
 
 
 class DemoDataExists(CallCenterError):
@@ -268,7 +263,7 @@ def generate(
     if not options.customers and options.calls:
         # Calls on top of customers already there.
         known = _existing_customers(database)
-    setup = _Setup(
+    setup = GenerationSetup(
         locale=locale,
         region=options.region,
         seed=options.seed,
@@ -302,7 +297,7 @@ def generate(
     cache_kib = BIG_CACHE_KIB if defer else _CACHE_KIB
     summary.seconds["setup"] = round(time.perf_counter() - clock, 2)
 
-    results = _produce(setup, tasks, parallel)
+    results = produce(setup, tasks, parallel)
     try:
         with indexes_deferred(database.engine, defer):
             clock = time.perf_counter()
@@ -325,92 +320,6 @@ def generate(
         _set_last_contact(database, ids)
     summary.seconds["last_contact"] = round(time.perf_counter() - clock, 2)
     return summary
-
-
-@dataclass(frozen=True)
-class _Setup:
-    """What it takes to recompute everything that is not read back from the database."""
-
-    locale: str
-    region: str
-    seed: int
-    run: int
-    customers: int
-    external_prefix: str
-    context: CallContext
-
-
-class _Generator:
-    """Customer drafts block by block, then call days, customers known by their index."""
-
-    def __init__(self, setup: _Setup) -> None:
-        self._factory = CustomerFactory(
-            name_pools(setup.locale, setup.seed),
-            number_plan(setup.region),
-            setup.seed,
-            setup.run,
-            setup.customers,
-            setup.external_prefix,
-        )
-        self._context = setup.context
-        self._keys = list(setup.context.customer_keys)
-        self._raws = list(setup.context.customer_raws)
-
-    def run(self, kind: str, argument: Any) -> Any:
-        if kind == "block":
-            drafts = self._factory.block(argument)
-            self._keys += (d.phones[0].key for d in drafts)
-            self._raws += (d.phones[0].raw for d in drafts)
-            return drafts
-        if len(self._context.customer_keys) != len(self._keys):
-            self._context = replace(
-                self._context, customer_keys=self._keys, customer_raws=self._raws
-            )
-        return simulate_day(argument, self._context)
-
-
-_worker: _Generator | None = None
-
-
-def _start_worker(setup: _Setup) -> None:
-    global _worker
-    _worker = _Generator(setup)
-
-
-def _run_in_worker(kind: str, argument: Any) -> Any:
-    assert _worker is not None
-    return _worker.run(kind, argument)
-
-
-def _produce(
-    setup: _Setup, tasks: Sequence[tuple[str, Any]], parallel: bool
-) -> Generator[Any, None, None]:
-    """The tasks' results in order; in parallel, a worker process computes a few ahead.
-
-    Writing is the slow part and SQLite has one writer, so one process generating while the
-    main one writes is what helps; tasks run in order there too, as numbers must stay unique.
-    """
-    if not parallel:
-        generator = _Generator(setup)
-        for kind, argument in tasks:
-            yield generator.run(kind, argument)
-        return
-    # Spawned, not forked: the same on every platform, and safe beside the progress thread.
-    pool = ProcessPoolExecutor(
-        1, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(setup,)
-    )
-    try:
-        pending: deque[Future[Any]] = deque()
-        queued = iter(tasks)
-        for kind, argument in islice(queued, _AHEAD):
-            pending.append(pool.submit(_run_in_worker, kind, argument))
-        while pending:
-            result = pending.popleft().result()
-            for kind, argument in islice(queued, 1):
-                pending.append(pool.submit(_run_in_worker, kind, argument))
-            yield result
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _write_staff(
