@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from callcenter.db.tables import Base, CustomerPhone, CustomerSearchTerm, utcnow
+from callcenter.db.tables import Base, Call, CustomerPhone, CustomerSearchTerm, utcnow
 from callcenter.db.tables import Customer as CustomerRow
 from callcenter.domain.customers import (
     Customer,
@@ -104,6 +104,20 @@ class CustomerBatches:
             )
         self._insert_phones_and_terms(list(zip(ids, drafts, strict=True)))
         return ids
+
+    def refresh_last_contact(self, first_id: int, last_id: int) -> None:
+        """Set each customer's last contact in the id range from their latest call."""
+        latest = (
+            select(func.max(Call.started_at))
+            .where(Call.customer_id == CustomerRow.id)
+            .scalar_subquery()
+        )
+        self._session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.id.between(first_id, last_id), latest.is_not(None))
+            .values(last_contact_at=latest)
+            .execution_options(synchronize_session=False)
+        )
 
     def by_external_ids(self, external_ids: Iterable[str]) -> dict[str, Customer]:
         """Customers holding these external ids, deleted ones too (the ids stay taken)."""

@@ -317,7 +317,9 @@ def generate(
     summary.seconds["indexes"] = round(time.perf_counter() - clock, 2) if defer else 0.0
     clock = time.perf_counter()
     if ids and summary.calls:
-        _set_last_contact(database, ids)
+        with database.uow(actor) as uow:
+            uow.customers.refresh_last_contact(min(ids), max(ids))
+            uow.commit()
     summary.seconds["last_contact"] = round(time.perf_counter() - clock, 2)
     return summary
 
@@ -544,20 +546,6 @@ def _write_calls(
         summary.outbound = summary.calls - summary.inbound
         summary.first_call = _parse(first)
         summary.last_call = _parse(last)
-
-
-def _set_last_contact(database: Database, customer_ids: Sequence[int]) -> None:
-    """Each customer's last contact straight from their calls, so the two cannot disagree."""
-    with database.engine.begin() as connection:
-        connection.execute(
-            text(
-                "UPDATE customers SET last_contact_at = (SELECT max(started_at) "
-                "FROM calls WHERE calls.customer_id = customers.id) "
-                "WHERE id BETWEEN :first AND :last AND EXISTS "
-                "(SELECT 1 FROM calls WHERE calls.customer_id = customers.id)"
-            ),
-            {"first": min(customer_ids), "last": max(customer_ids)},
-        )
 
 
 def _parse(value: str | None) -> datetime | None:
