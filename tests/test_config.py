@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from callcenter.config import ConfigError, load_settings
@@ -90,3 +92,28 @@ def test_unknown_keys_are_warned_about_not_fatal(files):
 def test_masking_hides_url_passwords():
     assert "hunter2" not in mask("database.url", "postgresql://bob:hunter2@db/cc")
     assert mask("database.url", "postgresql://bob:hunter2@db/cc").startswith("postgresql://bob:")
+
+
+def test_desk_settings_are_read_and_checked(tmp_path: Path) -> None:
+    user = tmp_path / "user.toml"
+    user.write_text(
+        '[database.profiles]\nTraining = "sqlite:///train.db"\n'
+        'North = "postgresql://alice@db.example.com/cc"\n'
+        '[agent]\nbreak_reasons = ["Lunch", "Coaching"]\n'
+        '[calls]\nwrap_up_mode = "timed"\nwrap_up_seconds = 30\n'
+    )
+    settings = load_settings(environ={}, system_file=tmp_path / "none.toml", user_file=user)
+    assert settings.database_profiles == {
+        "Training": "sqlite:///train.db",
+        "North": "postgresql://alice@db.example.com/cc",
+    }
+    assert settings.break_reasons == ("Lunch", "Coaching")
+    assert (settings.wrap_up_mode, settings.wrap_up_seconds) == ("timed", 30)
+    assert settings.timeout_disposition == "wrap_up_timeout"
+
+    user.write_text('[calls]\nwrap_up_mode = "whenever"\n')
+    with pytest.raises(ConfigError, match=r"calls.wrap_up_mode 'whenever' must be one of"):
+        load_settings(environ={}, system_file=tmp_path / "none.toml", user_file=user)
+    user.write_text('[database.profiles]\nBad = "mysql://x/y"\n')
+    with pytest.raises(ConfigError, match=r"profile 'Bad' backend 'mysql' is not supported"):
+        load_settings(environ={}, system_file=tmp_path / "none.toml", user_file=user)

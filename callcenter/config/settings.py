@@ -81,6 +81,55 @@ def _parse_timezone(value: Any) -> str:
     return name
 
 
+def _parse_profiles(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise ValueError('must be a table of names to URLs, e.g. { North = "postgresql://..." }')
+    profiles: dict[str, str] = {}
+    for name, url in value.items():
+        try:
+            profiles[str(name)] = _parse_url(url)
+        except ValueError as exc:
+            raise ValueError(f"profile {name!r} {exc}") from None
+    return profiles
+
+
+def _parse_reasons(value: Any) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise ValueError('must be a list of reasons, e.g. ["Lunch", "Training"]')
+    reasons = tuple(str(item).strip() for item in items if str(item).strip())
+    if not reasons:
+        raise ValueError("must name at least one reason")
+    return reasons
+
+
+WRAP_UP_MODES = ("optional", "mandatory", "timed")
+
+
+def _parse_wrap_up_mode(value: Any) -> str:
+    mode = str(value).strip().lower()
+    if mode not in WRAP_UP_MODES:
+        raise ValueError(f"{value!r} must be one of {', '.join(WRAP_UP_MODES)}")
+    return mode
+
+
+def _parse_wrap_up_seconds(value: Any) -> int:
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{value!r} must be a whole number of seconds") from None
+    if not 5 <= seconds <= 3600:
+        raise ValueError(f"{seconds} must be between 5 and 3600 seconds")
+    return seconds
+
+
+def _parse_code(value: Any) -> str:
+    code = str(value).strip()
+    if not code:
+        raise ValueError("must be a disposition code such as wrap_up_timeout")
+    return code
+
+
 @dataclass(frozen=True)
 class Option:
     key: str
@@ -120,6 +169,41 @@ OPTIONS: tuple[Option, ...] = (
         "CALLCENTER_TIMEZONE",
         "IANA time zone that report dates and intervals are in",
     ),
+    Option(
+        "database.profiles",
+        dict,
+        _parse_profiles,
+        "",
+        "Named databases the sign-in dialog offers, e.g. { Training = \"sqlite:///...\" }",
+    ),
+    Option(
+        "agent.break_reasons",
+        lambda: ("Lunch", "Coffee", "Training", "Meeting", "Personal"),
+        _parse_reasons,
+        "CALLCENTER_BREAK_REASONS",
+        "Reason codes an agent picks when going on break (comma-separated in the environment)",
+    ),
+    Option(
+        "calls.wrap_up_mode",
+        lambda: "mandatory",
+        _parse_wrap_up_mode,
+        "CALLCENTER_WRAP_UP_MODE",
+        "After-call work: optional, mandatory (disposition first) or timed (saved after N s)",
+    ),
+    Option(
+        "calls.wrap_up_seconds",
+        lambda: 60,
+        _parse_wrap_up_seconds,
+        "CALLCENTER_WRAP_UP_SECONDS",
+        "Seconds of after-call work in timed mode before the call is saved automatically",
+    ),
+    Option(
+        "calls.timeout_disposition",
+        lambda: "wrap_up_timeout",
+        _parse_code,
+        "CALLCENTER_TIMEOUT_DISPOSITION",
+        "Disposition code written when timed wrap-up runs out",
+    ),
 )
 OPTIONS_BY_KEY = {option.key: option for option in OPTIONS}
 
@@ -132,6 +216,11 @@ class Settings:
     default_region: str
     outside_line_prefix: str
     report_timezone: str
+    database_profiles: Mapping[str, str] = field(default_factory=dict)
+    break_reasons: tuple[str, ...] = ("Lunch", "Coffee", "Training", "Meeting", "Personal")
+    wrap_up_mode: str = "mandatory"
+    wrap_up_seconds: int = 60
+    timeout_disposition: str = "wrap_up_timeout"
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
@@ -153,6 +242,11 @@ _ATTRIBUTE = {
     "phone.default_region": "default_region",
     "phone.outside_line_prefix": "outside_line_prefix",
     "reports.timezone": "report_timezone",
+    "database.profiles": "database_profiles",
+    "agent.break_reasons": "break_reasons",
+    "calls.wrap_up_mode": "wrap_up_mode",
+    "calls.wrap_up_seconds": "wrap_up_seconds",
+    "calls.timeout_disposition": "timeout_disposition",
 }
 
 
@@ -160,7 +254,8 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for name, value in table.items():
         key = f"{prefix}{name}"
-        if isinstance(value, Mapping):
+        # A table that is itself one setting (database.profiles) stays whole.
+        if isinstance(value, Mapping) and key not in OPTIONS_BY_KEY:
             flat.update(_flatten(value, key + "."))
         else:
             flat[key] = value
@@ -195,7 +290,7 @@ def load_settings(
         (f"user file {user_file}", read_config_file(user_file)),
         (
             "environment",
-            {o.key: environ[o.env] for o in OPTIONS if environ.get(o.env, "").strip()},
+            {o.key: environ[o.env] for o in OPTIONS if o.env and environ.get(o.env, "").strip()},
         ),
         ("command line", {k: v for k, v in (flags or {}).items() if v is not None}),
     ]
@@ -238,4 +333,8 @@ def mask(key: str, value: Any) -> str:
     """A value safe to print: URLs lose any password."""
     if key == "database.url":
         return make_url(value).render_as_string(hide_password=True)
+    if key == "database.profiles":
+        return ", ".join(f"{name}={mask('database.url', url)}" for name, url in value.items())
+    if isinstance(value, tuple):
+        return ", ".join(value)
     return str(value)
