@@ -174,7 +174,7 @@ OPTIONS: tuple[Option, ...] = (
         dict,
         _parse_profiles,
         "",
-        "Named databases the sign-in dialog offers, e.g. { Training = \"sqlite:///...\" }",
+        'Named databases the sign-in dialog offers, e.g. { Training = "sqlite:///..." }',
     ),
     Option(
         "agent.break_reasons",
