@@ -11,13 +11,14 @@ import click
 from callcenter.bench import BenchContext, load_scenarios, run_scenarios
 from callcenter.bench.scratch import bench_database, customer_counts, fill, remove_scratch
 from callcenter.bootstrap import Database, open_database
-from callcenter.cli.context import CliContext, errors, fail, pass_context, require_current_schema
+from callcenter.cli.context import CliContext, errors, fail, pass_context
 from callcenter.cli.options import json_option
 from callcenter.cli.progress import CliProgress
 from callcenter.config.credentials import resolve_password
 from callcenter.config.secrets import SecretStore
 from callcenter.db import migrate
 from callcenter.domain.users import Actor
+from callcenter.services.schema_check import ensure_current_schema
 
 DEFAULT_CUSTOMERS = 1_000_000
 # What the product promises at a million customers (see README, "Benchmarks").
@@ -85,7 +86,7 @@ def bench(
                 remove_scratch(target.scratch)
                 database = open_database(target.url)
             # An empty SQLite file gets the schema; a shared database must be upgraded already.
-            require_current_schema(database)
+            ensure_current_schema(database)
             have, done = fill(
                 database,
                 actor,

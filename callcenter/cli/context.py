@@ -16,9 +16,9 @@ from callcenter.bootstrap import Database, open_database
 from callcenter.config import ConfigError, Settings, load_settings
 from callcenter.config.credentials import resolve_password
 from callcenter.config.secrets import SecretStore
-from callcenter.db import migrate
 from callcenter.domain.errors import CallCenterError, DatabaseUnavailable, NotFound, ValidationError
 from callcenter.domain.users import Actor
+from callcenter.services.schema_check import ensure_current_schema
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -61,7 +61,7 @@ class CliContext:
             with errors():
                 self._database.ping()
                 if check_schema:
-                    require_current_schema(self._database)
+                    ensure_current_schema(self._database)
         return self._database
 
     @property
@@ -78,30 +78,6 @@ class CliContext:
     def close(self) -> None:
         if self._database is not None:
             self._database.dispose()
-
-
-def require_current_schema(database: Database) -> None:
-    status = migrate.schema_status(database.engine)
-    if status.state is migrate.SchemaState.CURRENT:
-        return
-    if status.state is migrate.SchemaState.EMPTY and database.backend == "sqlite":
-        # The embedded database needs no set-up: the first use creates it.
-        migrate.upgrade(database.engine)
-        return
-    if status.state is migrate.SchemaState.EMPTY:
-        fail("the database has no schema yet; an admin must run `callcenter db upgrade`", 1)
-    if status.state is migrate.SchemaState.OLDER:
-        fail(
-            f"the database schema is at revision {status.database_revision}, older than this "
-            f"version expects ({status.expected_revision}); an admin must run "
-            "`callcenter db upgrade`",
-            1,
-        )
-    fail(
-        f"the database schema is at revision {status.database_revision}, newer than this "
-        "version of callcenter knows; install the newer version",
-        1,
-    )
 
 
 @contextmanager

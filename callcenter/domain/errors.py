@@ -30,3 +30,7 @@ class AuthenticationError(CallCenterError):
 
 class DatabaseUnavailable(CallCenterError):
     pass
+
+
+class SchemaMismatch(CallCenterError):
+    """The database's schema is not the one this build expects; the message says who must act."""

@@ -108,14 +108,34 @@ class UserService:
 
 def sign_in(database: Database, login: str, password: str) -> tuple[Database, User]:
     """Check the credentials; on PostgreSQL the answer is a connection as that user."""
-    if database.backend == "postgresql":
-        personal = open_database(database.url.set(username=login), password=password)
-        try:
-            personal.ping()
-        except Exception:
-            personal.dispose()
-            raise
-        database = personal
+    connected = connect_as(database, login, password)
+    try:
+        return connected, authenticate(connected, login, password)
+    except Exception:
+        if connected is not database:
+            connected.dispose()
+        raise
+
+
+def connect_as(database: Database, login: str, password: str) -> Database:
+    """The database as this person reaches it: on PostgreSQL, their own login role.
+
+    Raises AuthenticationError for a wrong password and DatabaseUnavailable when nothing answers.
+    """
+    if database.backend != "postgresql":
+        database.ping()
+        return database
+    personal = open_database(database.url.set(username=login), password=password)
+    try:
+        personal.ping()
+    except Exception:
+        personal.dispose()
+        raise
+    return personal
+
+
+def authenticate(database: Database, login: str, password: str) -> User:
+    """The user behind `login`, once their password (SQLite) and account are checked."""
     actor = Actor(login)
     with database.uow(actor) as uow:
         user = uow.users.find(login)
@@ -126,7 +146,7 @@ def sign_in(database: Database, login: str, password: str) -> tuple[Database, Us
         raise AuthenticationError(f"{login!r} can connect but is not a user of this call center.")
     if not user.active:
         raise AuthenticationError(f"The account {login!r} is disabled; ask an administrator.")
-    return database, user
+    return user
 
 
 def _quote(connection: Connection, identifier: str) -> str:
