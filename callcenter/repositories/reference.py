@@ -22,6 +22,10 @@ class QueueRepository:
             _queue(row) for row in self._session.scalars(select(QueueRow).order_by(QueueRow.name))
         ]
 
+    def find(self, name: str) -> Queue | None:
+        row = self._session.scalar(select(QueueRow).where(QueueRow.name == name))
+        return _queue(row) if row else None
+
     def ensure(
         self,
         name: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 
 from callcenter.bootstrap import Database
@@ -36,10 +37,17 @@ class CallLogService:
     def __init__(self, database: Database) -> None:
         self._database = database
 
-    def save(self, actor: Actor, record: CallRecord) -> int:
-        """Write the call; saving the same `call_uid` again updates the one row."""
+    def save(self, actor: Actor, record: CallRecord, queue_name: str | None = None) -> int:
+        """Write the call; saving the same `call_uid` again updates the one row.
+
+        `queue_name` is the queue as the phone system named it; a name the database does not
+        know leaves the call without a queue rather than inventing one.
+        """
         check_call(record)
         with self._database.uow(actor) as uow:
+            if queue_name and record.queue_id is None:
+                queue = uow.queues.find(queue_name)
+                record = replace(record, queue_id=queue.id if queue else None)
             call_id = uow.calls.save(record)
             if record.customer_id is not None:
                 uow.customers.touch_last_contact(record.customer_id, record.started_at)

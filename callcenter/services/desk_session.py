@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from callcenter.bootstrap import Database, open_database
+from callcenter.config.credentials import keyring_account
 from callcenter.domain.errors import AuthenticationError
 from callcenter.domain.users import Actor, User
 from callcenter.services.schema_check import ensure_current_schema
@@ -28,6 +31,14 @@ class DeskSession:
     @property
     def actor(self) -> Actor:
         return Actor(self.user.login, self.user.id)
+
+
+def desk_keyring_account(url: str, login: str) -> str:
+    """The keyring entry of a person's password for one database: `login@where`."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        return keyring_account(parsed.set(username=login).render_as_string(hide_password=True))
+    return f"{login}@sqlite:{parsed.database}"
 
 
 def start_session(url: str, login: str, password: str) -> DeskSession:
