@@ -20,6 +20,7 @@ COMMANDS = {
     "gui": "callcenter.cli.gui:gui",
     "demo-data": "callcenter.cli.demo:demo_data",
     "bench": "callcenter.cli.bench:bench",
+    "cti": "callcenter.cli.cti:cti",
 }
 
 

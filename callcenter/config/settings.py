@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from callcenter.config import paths
+from callcenter.telephony.address import ADAPTERS, parse_address
 
 
 class ConfigError(Exception):
@@ -130,6 +131,28 @@ def _parse_code(value: Any) -> str:
     return code
 
 
+def _parse_adapter(value: Any) -> str:
+    adapter = str(value).strip().lower()
+    if adapter not in ADAPTERS:
+        raise ValueError(f"{value!r} must be one of {', '.join(ADAPTERS)}")
+    return adapter
+
+
+def _parse_address(value: Any) -> str:
+    text = str(value).strip()
+    if text:
+        parse_address(text, default_port=0)  # the port may be left to the adapter's default
+    return text
+
+
+def _parse_word(value: Any) -> str:
+    """A name without spaces (an AMI user, a dialplan context, PJSIP/201); may be empty."""
+    word = str(value).strip()
+    if any(c.isspace() for c in word):
+        raise ValueError(f"{value!r} must not contain spaces")
+    return word
+
+
 @dataclass(frozen=True)
 class Option:
     key: str
@@ -204,6 +227,41 @@ OPTIONS: tuple[Option, ...] = (
         "CALLCENTER_TIMEOUT_DISPOSITION",
         "Disposition code written when timed wrap-up runs out",
     ),
+    Option(
+        "telephony.adapter",
+        lambda: "none",
+        _parse_adapter,
+        "CALLCENTER_TELEPHONY",
+        "How calls reach this desk: none, baresip (the agent's softphone) or ami (Asterisk)",
+    ),
+    Option(
+        "telephony.address",
+        lambda: "",
+        _parse_address,
+        "CALLCENTER_TELEPHONY_ADDRESS",
+        "HOST:PORT of baresip's ctrl_tcp (default 127.0.0.1:4444) or of Asterisk's AMI (:5038)",
+    ),
+    Option(
+        "telephony.extension",
+        lambda: "",
+        _parse_word,
+        "CALLCENTER_EXTENSION",
+        "The agent's phone as the PBX names it (AMI interface, e.g. PJSIP/201)",
+    ),
+    Option(
+        "telephony.ami_username",
+        lambda: "",
+        _parse_word,
+        "CALLCENTER_AMI_USER",
+        "AMI user (manager.conf); its secret is in the keyring (`callcenter cti secret`)",
+    ),
+    Option(
+        "telephony.dial_context",
+        lambda: "from-internal",
+        _parse_word,
+        "CALLCENTER_DIAL_CONTEXT",
+        "Dialplan context AMI click-to-dial calls are placed in",
+    ),
 )
 OPTIONS_BY_KEY = {option.key: option for option in OPTIONS}
 
@@ -221,6 +279,11 @@ class Settings:
     wrap_up_mode: str = "mandatory"
     wrap_up_seconds: int = 60
     timeout_disposition: str = "wrap_up_timeout"
+    telephony_adapter: str = "none"
+    telephony_address: str = ""
+    telephony_extension: str = ""
+    ami_username: str = ""
+    dial_context: str = "from-internal"
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
@@ -247,6 +310,11 @@ _ATTRIBUTE = {
     "calls.wrap_up_mode": "wrap_up_mode",
     "calls.wrap_up_seconds": "wrap_up_seconds",
     "calls.timeout_disposition": "timeout_disposition",
+    "telephony.adapter": "telephony_adapter",
+    "telephony.address": "telephony_address",
+    "telephony.extension": "telephony_extension",
+    "telephony.ami_username": "ami_username",
+    "telephony.dial_context": "dial_context",
 }
 
 
