@@ -29,11 +29,17 @@ def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     monkeypatch.setenv("CALLCENTER_SYSTEM_CONFIG", str(home / "system.toml"))
     monkeypatch.setenv("CALLCENTER_USER_CONFIG", str(home / "user.toml"))
     monkeypatch.setenv("CALLCENTER_DATA_DIR", str(home / "data"))
+    # QSettings (window layout, last sign-in) goes under XDG_CONFIG_HOME on Linux.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg"))
     for name in (
         "CALLCENTER_DB",
         "CALLCENTER_REGION",
         "CALLCENTER_OUTSIDE_PREFIX",
         "CALLCENTER_TIMEZONE",
+        "CALLCENTER_BREAK_REASONS",
+        "CALLCENTER_WRAP_UP_MODE",
+        "CALLCENTER_WRAP_UP_SECONDS",
+        "CALLCENTER_TIMEOUT_DISPOSITION",
     ):
         monkeypatch.delenv(name, raising=False)
 

@@ -1,41 +1,151 @@
-"""Start the desktop: `callcenter-gui [--db URL]` (what `callcenter gui` runs)."""
+"""Start the desktop: `callcenter-gui [--db URL]` (what `callcenter gui` runs).
+
+Sign in, work in the main window, sign out (back to the sign-in dialog) or quit.
+`--self-test` checks an install without anyone at the keyboard (see ui/self_test.py).
+"""
 
 from __future__ import annotations
 
 import argparse
-import getpass
+import logging
 import sys
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from callcenter import __version__
-from callcenter.bootstrap import open_database
-from callcenter.config import ConfigError, load_settings
-from callcenter.config.credentials import resolve_password
+from callcenter.config import ConfigError, Settings, load_settings
 from callcenter.config.secrets import SecretStore
-from callcenter.domain.users import Actor
+from callcenter.domain.calls import CallSource
+from callcenter.telephony.factory import (
+    TelephonyConfig,
+    call_source,
+    create_telephony,
+    stored_ami_secret,
+)
+from callcenter.telephony.port import EventSink, Telephony
 from ui.context import AppContext
+from ui.desk import Desk, PhoneFactory
+from ui.icons import app_icon
 from ui.main_window import MainWindow
+from ui.sign_in import SignInDialog
+from ui.theme import apply_theme
+from ui.workers import Background
+
+log = logging.getLogger(__name__)
+
+
+def make_application(qt_args: list[str]) -> QApplication:
+    app = QApplication([sys.argv[0], *qt_args])
+    app.setOrganizationName("CallCenter")
+    app.setApplicationName("callcenter")
+    app.setApplicationDisplayName("Call Center")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    apply_theme(app)
+    return app
+
+
+class DesktopSession:
+    """Sign-in dialog and main window, in turn, until the agent quits."""
+
+    def __init__(
+        self, settings: Settings, login: str | None = None, demo_password: str | None = None
+    ) -> None:
+        self._settings = settings
+        self._secrets = SecretStore()
+        self._login = login
+        self._demo_password = demo_password
+        self.window: MainWindow | None = None
+        self._context: AppContext | None = None
+
+    def sign_in(self) -> bool:
+        dialog = SignInDialog(
+            self._settings, self._secrets, login=self._login, demo_password=self._demo_password
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.session is None:
+            return False
+        session = dialog.session
+        settings = self._settings.with_overrides(database_url=str(dialog.profile.currentData()))
+        self._context = AppContext(settings, session.database, session.actor, session.user)
+        background = Background()
+        desk = Desk(self._context, background, phone=self._phone(settings))
+        self.window = MainWindow(self._context, background, desk)
+        self.window.closed.connect(self._closed)
+        self.window.show()
+        if session.schema_backup is not None:
+            self.window.statusBar().showMessage(
+                self.window.tr("The database was upgraded; a backup was kept at {0}").format(
+                    session.schema_backup
+                ),
+                30_000,
+            )
+        return True
+
+    def _phone(self, settings: Settings) -> tuple[PhoneFactory, CallSource] | None:
+        """The configured softphone or PBX line; a broken telephony setting is said, not fatal."""
+        try:
+            config = TelephonyConfig.from_settings(settings)
+            if config.adapter == "none":
+                return None
+            secret = stored_ami_secret(config, self._secrets)
+            create_telephony(config, lambda _event: None, secret)  # checks the settings now
+        except ConfigError as exc:
+            QMessageBox.warning(
+                None,
+                "Call Center",
+                f"Telephony is not connected: {exc}\nCalls can still be logged by hand.",
+            )
+            return None
+
+        def factory(sink: EventSink) -> Telephony:
+            adapter = create_telephony(config, sink, secret)
+            assert adapter is not None  # the adapter was checked above
+            return adapter
+
+        return factory, call_source(config)
+
+    def _closed(self, signed_out: bool) -> None:
+        window, self.window = self.window, None
+        context, self._context = self._context, None
+        if window is not None:
+            window.deleteLater()
+        if context is not None:
+            context.database.dispose()
+        if not (signed_out and self.sign_in()):
+            QApplication.quit()
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="callcenter-gui")
     parser.add_argument("--db", metavar="URL", help="database URL (overrides the configuration)")
+    parser.add_argument("--login", help="user name to fill in the sign-in dialog")
+    parser.add_argument("--demo", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this install on a temporary database, then exit (0 when all is well)",
+    )
     parser.add_argument("--version", action="version", version=__version__)
     args, qt_args = parser.parse_known_args(argv)
-    app = QApplication([sys.argv[0], *qt_args])
-    app.setOrganizationName("CallCenter")
-    app.setApplicationName("callcenter")
-    app.setApplicationVersion(__version__)
+    logging.basicConfig(level=logging.WARNING)
+    if args.self_test:
+        from ui.self_test import run_self_test
+
+        sys.exit(run_self_test(qt_args))
+    app = make_application(qt_args)
+    # The window closing on sign-out is not the end: the session decides when to quit.
+    app.setQuitOnLastWindowClosed(False)
     try:
         settings = load_settings(flags={"database.url": args.db})
     except ConfigError as exc:
         QMessageBox.critical(None, "Call Center", f"The configuration is not valid:\n{exc}")
         sys.exit(2)
-    password = resolve_password(settings.database_url, SecretStore(), interactive=False)
-    database = open_database(settings.database_url, password=password)
-    window = MainWindow(AppContext(settings, database, Actor(getpass.getuser())))
-    window.show()
-    code = app.exec()
-    database.dispose()
-    sys.exit(code)
+    demo_password = None
+    if args.demo:
+        from callcenter.services.demo_data import DEMO_PASSWORD
+
+        demo_password = DEMO_PASSWORD
+    desktop = DesktopSession(settings, login=args.login, demo_password=demo_password)
+    if not desktop.sign_in():
+        sys.exit(0)
+    sys.exit(app.exec())

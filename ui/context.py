@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from callcenter.bootstrap import Database
 from callcenter.config import Settings
-from callcenter.domain.users import Actor
+from callcenter.domain.users import Actor, User
+from callcenter.services.call_history import CallHistoryService
+from callcenter.services.call_log import CallLogService
 from callcenter.services.customers import CustomerService
 from callcenter.services.lookup import LookupService
 
@@ -16,13 +18,22 @@ class AppContext:
     settings: Settings
     database: Database
     actor: Actor
+    user: User | None = None
 
     @property
     def customers(self) -> CustomerService:
-        return CustomerService(self.database)
+        return CustomerService(self.database, self.settings.default_region)
+
+    @property
+    def call_history(self) -> CallHistoryService:
+        return CallHistoryService(self.database)
 
     @property
     def lookup(self) -> LookupService:
         return LookupService(
             self.database, self.settings.default_region, self.settings.outside_line_prefix
         )
+
+    @property
+    def call_log(self) -> CallLogService:
+        return CallLogService(self.database)

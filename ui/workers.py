@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -26,23 +27,30 @@ class _Relay(QObject):
         on_success: Callable[[Any], None],
         on_failure: Callable[[Exception], None],
         done: Callable[[_Relay], None],
+        owner: QObject | None = None,
     ) -> None:
         super().__init__()
+        self._owner = owner
         self._on_success = on_success
         self._on_failure = on_failure
         self._done = done
         self.succeeded.connect(self._deliver_success)
         self.failed.connect(self._deliver_failure)
 
+    def _owner_gone(self) -> bool:
+        return self._owner is not None and not shiboken6.isValid(self._owner)
+
     @Slot(object)
     def _deliver_success(self, result: Any) -> None:
         self._done(self)
-        self._on_success(result)
+        if not self._owner_gone():
+            self._on_success(result)
 
     @Slot(object)
     def _deliver_failure(self, exc: Exception) -> None:
         self._done(self)
-        self._on_failure(exc)
+        if not self._owner_gone():
+            self._on_failure(exc)
 
 
 class Task(QRunnable):
@@ -75,8 +83,10 @@ class Background(QObject):
         function: Callable[[], Any],
         on_success: Callable[[Any], None],
         on_failure: Callable[[Exception], None],
+        owner: QObject | None = None,
     ) -> None:
-        relay = _Relay(on_success, on_failure, self._pending.discard)
+        """`owner`: the object the callbacks belong to; once it is deleted they are dropped."""
+        relay = _Relay(on_success, on_failure, self._pending.discard, owner)
         self._pending.add(relay)
         self._pool.start(Task(function, relay))
 
@@ -113,4 +123,4 @@ class Latest(QObject):
             if generation == self._generation:
                 on_failure(exc)
 
-        self._background.run(function, success, failure)
+        self._background.run(function, success, failure, owner=self)

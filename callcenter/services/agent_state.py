@@ -25,13 +25,19 @@ class AgentStateService:
         self._clock = clock
 
     def change(
-        self, actor: Actor, agent_id: int, state: AgentState, reason: str | None = None
+        self,
+        actor: Actor,
+        agent_id: int,
+        state: AgentState,
+        reason: str | None = None,
+        at: datetime | None = None,
     ) -> datetime:
+        """Record the change; `at` is when it happened, for a change saved late after an outage."""
         if state is AgentState.BREAK and not (reason and reason.strip()):
             raise ValidationError("reason", "a break needs a reason code")
         if state is not AgentState.BREAK:
             reason = None
-        at = self._clock()
+        at = at or self._clock()
         with self._database.uow(actor) as uow:
             uow.agent_states.change(agent_id, state, at, reason)
             uow.commit()

@@ -6,7 +6,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 from callcenter.bootstrap import Database
-from callcenter.domain.calls import CallRecord
+from callcenter.domain.calls import CallRecord, Disposition
 from callcenter.domain.errors import ValidationError
 from callcenter.domain.users import Actor
 
@@ -53,3 +53,8 @@ class CallLogService:
                 uow.customers.touch_last_contact(record.customer_id, record.started_at)
             uow.commit()
         return call_id
+
+    def dispositions(self, actor: Actor) -> list[Disposition]:
+        """The active disposition codes, in the order admins gave them."""
+        with self._database.uow(actor) as uow:
+            return uow.dispositions.list()

@@ -13,6 +13,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 class SearchResultsModel(QAbstractTableModel):
     COLUMNS = ("Name", "Company", "Phone", "Email", "Tier", "Customer id")
+    PHONE_COLUMN = 2
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
