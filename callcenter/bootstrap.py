@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.db.engine import make_engine
 from callcenter.domain.errors import AuthenticationError, DatabaseUnavailable
 from callcenter.domain.users import Actor
-from callcenter.uow import UnitOfWork
+from callcenter.uow import Reader, UnitOfWork
 
 
 @dataclass
 class Database:
-    """An open connection pool to the shared database, handing out units of work."""
+    """An open connection pool to the shared database: units of work, and the short-read reader."""
 
     engine: Engine
     session_factory: sessionmaker[Session]
+    # Made here, not on first use, so two threads never each make one.
+    reader: Reader = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.reader = Reader(self.engine, lambda exc: _explain(exc, self.engine.url))
 
     @property
     def backend(self) -> str:
@@ -42,6 +47,7 @@ class Database:
             raise _explain(exc, self.engine.url) from None
 
     def dispose(self) -> None:
+        self.reader.close()
         self.engine.dispose()
 
 
@@ -56,7 +62,7 @@ def open_database(
     return Database(engine, sessionmaker(engine, expire_on_commit=False))
 
 
-def _explain(exc: OperationalError, url: URL) -> Exception:
+def _explain(exc: DBAPIError, url: URL) -> Exception:
     message = str(exc.orig or exc).strip().splitlines()[0] if (exc.orig or exc) else ""
     where = url.render_as_string(hide_password=True)
     if "password authentication failed" in message or "no password supplied" in message:

@@ -18,6 +18,7 @@ from callcenter.config.paths import user_data_dir
 from callcenter.domain.customers import CustomerDraft
 from callcenter.domain.phone import normalize
 from callcenter.services.demo_data import DemoOptions, generate
+from callcenter.services.lookup import LookupService
 
 TINY = ["--customers", "300", "--lookups", "150"]
 
@@ -31,12 +32,13 @@ def test_the_report_on_a_scratch_sqlite_database():
     result = CliRunner().invoke(cli, ["bench", *TINY, "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert set(report) == {"customers", "database", "screen_pop", "search"}
+    assert set(report) == {"customers", "database", "screen_pop", "search", "screen_pop_gui"}
     assert (report["customers"], report["database"]) == (300, "sqlite")
     pop = report["screen_pop"]
     assert pop["n"] == 150
-    for prefix in ("", "baseline_", "find_", "normalize_"):
+    for prefix in ("", "baseline_", "lookup_", "normalize_", "uow_"):
         check_percentiles(pop, prefix)
+    assert pop["p99_over_baseline"] > 0
     assert pop["mismatches"] == 0
     assert pop["found"] > 100 and pop["not_found"] > 0
     search = report["search"]
@@ -44,6 +46,10 @@ def test_the_report_on_a_scratch_sqlite_database():
     check_percentiles(search)
     assert search["mean_results"] > 0
     assert set(search["by_kind"]) == {"name", "number_end", "number_start", "email"}
+    gui = report["screen_pop_gui"]  # ringing to the card painted, in the desktop's own process
+    assert "error" not in gui, gui
+    assert gui["n"] > 50 and gui["missed"] == 0
+    check_percentiles(gui)
     # Built in the data folder's bench/, never in the user's own database.
     assert (user_data_dir() / "bench" / "customers-300.db").exists()
     assert not (user_data_dir() / "callcenter.db").exists()
@@ -87,6 +93,7 @@ def test_the_floor_finds_the_same_customers_as_the_repository(database, actor):
     context = BenchContext(database, actor, customers=250, region="US", samples=300)
     inputs = caller_ids(context, random.Random(5), 300)
     keys = [normalize(raw, "US").key for _form, raw in inputs]
+    service = LookupService(database, "US")
     raw_connection = database.engine.raw_connection()
     try:
         cursor = raw_connection.cursor()
@@ -94,6 +101,7 @@ def test_the_floor_finds_the_same_customers_as_the_repository(database, actor):
         for key in keys:
             cursor.execute(floor_sql(database.backend), (key,))
             floor_ids = [row[0] for row in cursor.fetchall()]
+            assert [m.id for m in service.matches(key)] == floor_ids
             with database.uow(actor) as uow:
                 assert [m.id for m in uow.customers.find_by_phone(key)] == floor_ids
             found += bool(floor_ids)

@@ -14,7 +14,11 @@ from typing import Any
 from callcenter.bootstrap import Database
 from callcenter.domain.users import Actor
 
-BUILT_IN = ("callcenter.bench.screen_pop", "callcenter.bench.search")
+BUILT_IN = (
+    "callcenter.bench.screen_pop",
+    "callcenter.bench.search",
+    "callcenter.bench.screen_pop_gui",
+)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,11 @@ from callcenter.services.schema_check import ensure_current_schema
 
 DEFAULT_CUSTOMERS = 1_000_000
 # What the product promises at a million customers (see README, "Benchmarks").
-TARGETS = {"screen_pop": ("p99_ms", 2.0), "search": ("p95_ms", 30.0)}
+TARGETS = {
+    "screen_pop": ("p99_ms", 2.0),
+    "search": ("p95_ms", 30.0),
+    "screen_pop_gui": ("p99_ms", 100.0),
+}
 
 
 @click.command()
@@ -46,7 +50,7 @@ TARGETS = {"screen_pop": ("p99_ms", 2.0), "search": ("p95_ms", 30.0)}
     "--scenario",
     "scenarios",
     multiple=True,
-    help="Run only this scenario (repeatable): screen_pop, search.",
+    help="Run only this scenario (repeatable): screen_pop, search, screen_pop_gui.",
 )
 @json_option
 @pass_context
@@ -136,12 +140,13 @@ def print_report(report: dict[str, Any]) -> None:
             verdict = f"{key[:3]} <= {limit:g} ms: {'met' if ok else 'MISSED'}"
         _row(name.replace("_", " "), figures, "", verdict)
         if name == "screen_pop":
-            _row("  find_by_phone only", figures, "find_")
             _row("  hand-written SQL", figures, "baseline_")
-            _row("  normalising the id", figures, "normalize_")
+            _row("  with normalising", figures, "lookup_")
+            _row("  normalising alone", figures, "normalize_")
+            _row("  unit of work each", figures, "uow_")
             click.echo(
-                f"  p99 over the hand-written SQL's: {figures['p99_over_baseline']}x with a "
-                f"unit of work each, {figures['find_p99_over_baseline']}x for find_by_phone"
+                f"  p99 over the hand-written SQL's: {figures['p99_over_baseline']}x "
+                f"(target 1.5x); {figures['uow_p99_over_baseline']}x with a unit of work each"
             )
             click.echo(
                 f"  {figures['found']:,} found, {figures['not_found']:,} unknown, "

@@ -15,7 +15,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session, aliased
 
 from callcenter.db.tables import Customer as CustomerRow
@@ -93,6 +93,56 @@ def _screen_pop_for(dialect: Dialect) -> _CompiledScreenPop:
     return found
 
 
+def _matches(cursor: Any, screen_pop: _CompiledScreenPop, key: str) -> list[CustomerMatch]:
+    # This runs on every ringing phone, so it should cost about what the SQL costs: the
+    # statement is compiled once per dialect and run on the driver's cursor, with no
+    # per-call statement handling (it binds one string and reads plain columns).
+    cursor.execute(screen_pop.sql, (key,) if screen_pop.positional else {"key": key})
+    rows = cursor.fetchall()
+    to_utc = screen_pop.last_contact_at
+    return [
+        CustomerMatch(
+            id=row[0],
+            external_id=row[1],
+            name=row[2],
+            company=row[3],
+            tier=row[4],
+            phone=row[5],
+            phone_key=row[6],
+            last_contact_at=to_utc(row[7]) if to_utc else row[7],
+        )
+        for row in rows
+    ]
+
+
+def _driver_connection(connection: Connection) -> Any:
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None
+    return dbapi_connection
+
+
+class CustomerLookups:
+    """The screen pop's read of customers, on a connection kept open across many lookups.
+
+    Holds the driver's cursor, so it lives as long as the connection's check-out and no
+    longer (see uow.Reader). It opens no transaction: each lookup is one statement, which
+    the driver runs as its own (autocommit), so every lookup sees the latest commits.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._screen_pop = _screen_pop_for(connection.dialect)
+        self._cursor = _driver_connection(connection).cursor()
+
+    def find_by_phone(self, key: str) -> list[CustomerMatch]:
+        """Customers on the number `key` (as `phone.normalize` gives it)."""
+        if not key:
+            return []
+        return _matches(self._cursor, self._screen_pop, key)
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
 class CustomerRepository(CustomerBatches):
     def __init__(self, session: Session, actor: Actor, audit: AuditRepository) -> None:
         self._session = session
@@ -102,36 +152,19 @@ class CustomerRepository(CustomerBatches):
     # -- screen pop and search -------------------------------------------------------------
 
     def find_by_phone(self, key: str) -> list[CustomerMatch]:
-        """Customers on the number `key` (as `phone.normalize` gives it)."""
+        """Customers on the number `key`, inside this unit of work's transaction.
+
+        The screen pop itself reads through `CustomerLookups` (uow.Reader), which needs no
+        session; this is the same query for code that already has a unit of work open.
+        """
         if not key:
             return []
-        # This runs on every ringing phone, so it should cost about what the SQL costs: the
-        # statement is compiled once per dialect and run on this unit of work's DB-API cursor,
-        # with no per-call statement handling (it binds one string and reads plain columns).
         connection = self._session.connection()
-        screen_pop = _screen_pop_for(connection.dialect)
-        dbapi_connection = connection.connection.dbapi_connection
-        assert dbapi_connection is not None
-        cursor = dbapi_connection.cursor()
+        cursor = _driver_connection(connection).cursor()
         try:
-            cursor.execute(screen_pop.sql, (key,) if screen_pop.positional else {"key": key})
-            rows = cursor.fetchall()
+            return _matches(cursor, _screen_pop_for(connection.dialect), key)
         finally:
             cursor.close()
-        to_utc = screen_pop.last_contact_at
-        return [
-            CustomerMatch(
-                id=row[0],
-                external_id=row[1],
-                name=row[2],
-                company=row[3],
-                tier=row[4],
-                phone=row[5],
-                phone_key=row[6],
-                last_contact_at=to_utc(row[7]) if to_utc else row[7],
-            )
-            for row in rows
-        ]
 
     def search(self, text: str, limit: int = 50) -> list[CustomerSummary]:
         """What the agent types: a name or company prefix, an email, an external id, or digits."""

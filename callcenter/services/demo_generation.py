@@ -12,6 +12,7 @@ from typing import Any
 
 from callcenter.services.demo_calls import CallContext, simulate_day
 from callcenter.services.demo_people import CustomerFactory, name_pools, number_plan
+from callcenter.services.demo_rows import stage
 
 # How many results the worker process may compute before the writer takes them.
 AHEAD = 6
@@ -28,6 +29,8 @@ class GenerationSetup:
     customers: int
     external_prefix: str
     context: CallContext
+    # Hand days over staged as SQLite databases (see demo_rows.stage), as SQLite copies them.
+    staged: bool = False
 
 
 class _Generator:
@@ -43,6 +46,7 @@ class _Generator:
             setup.external_prefix,
         )
         self._context = setup.context
+        self._staged = setup.staged
         self._keys = list(setup.context.customer_keys)
         self._raws = list(setup.context.customer_raws)
 
@@ -56,7 +60,8 @@ class _Generator:
             self._context = replace(
                 self._context, customer_keys=self._keys, customer_raws=self._raws
             )
-        return simulate_day(argument, self._context)
+        day = simulate_day(argument, self._context)
+        return stage(day) if self._staged else day
 
 
 _worker: _Generator | None = None

@@ -1,0 +1,228 @@
+"""Demo rows into the database: customers through the repository, then calls a day at a time."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, text
+
+from callcenter.bootstrap import Database
+from callcenter.db.bulk import BulkWriter, tune_for_bulk
+from callcenter.domain.customers import CustomerDraft
+from callcenter.domain.users import Actor
+from callcenter.services.demo_rows import CALL_COLUMNS, CUSTOMER, STATE_COLUMNS, DayRows
+
+# A day staged as a database (see demo_rows.stage) is attached under this name to be copied.
+_DAY = "demo_day"
+_CUSTOMER_IDS = "demo_customer_ids"
+
+
+class Progress(Protocol):
+    def start(self, stage: str, total: int) -> None: ...
+
+    def advance(self, count: int) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+class Silent:
+    """Progress nobody watches."""
+
+    def start(self, stage: str, total: int) -> None:
+        pass
+
+    def advance(self, count: int) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+@dataclass
+class KnownCustomers:
+    """Customers calls can be from, by index: their ids and first numbers."""
+
+    ids: list[int] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    raws: list[str] = field(default_factory=list)
+
+
+def existing_customers(database: Database) -> KnownCustomers:
+    """Live customers and their first number, for calls added without new customers."""
+    customers = KnownCustomers()
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT p.customer_id, p.number_key, p.raw FROM customer_phones p "
+                "JOIN customers c ON c.id = p.customer_id "
+                "WHERE p.position = 0 AND c.deleted_at IS NULL ORDER BY p.customer_id"
+            )
+        )
+        for customer_id, key, raw in rows:
+            customers.ids.append(customer_id)
+            customers.keys.append(key)
+            customers.raws.append(raw)
+    return customers
+
+
+@dataclass
+class CustomersWritten:
+    ids: list[int] = field(default_factory=list)
+    phones: int = 0
+    companies: int = 0
+    shared_numbers: int = 0
+    customers_on_shared_numbers: int = 0
+
+
+def write_customers(
+    database: Database,
+    actor: Actor,
+    blocks: Iterator[list[CustomerDraft]],
+    total: int,
+    batch_size: int,
+    cache_kib: int,
+    progress: Progress,
+) -> CustomersWritten:
+    """Customers through the repository, a unit of work per batch; their ids in order."""
+    written = CustomersWritten()
+    on_switchboard: Counter[str] = Counter()
+    companies: set[str] = set()
+    progress.start("customers", total)
+    batch: list[CustomerDraft] = []
+
+    def flush() -> None:
+        with database.uow(actor) as uow:
+            tune_for_bulk(uow.session.connection(), cache_kib)
+            written.ids += uow.customers.add_many(batch)
+            uow.commit()
+        progress.advance(len(batch))
+        batch.clear()
+
+    for drafts in blocks:
+        for draft in drafts:
+            written.phones += len(draft.phones)
+            on_switchboard.update(p.key for p in draft.phones if p.label == "switchboard")
+            if draft.company:
+                companies.add(draft.company)
+        batch += drafts
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    progress.finish()
+    written.companies = len(companies)
+    shared = [n for n in on_switchboard.values() if n > 1]
+    written.shared_numbers = len(shared)
+    written.customers_on_shared_numbers = sum(shared)
+    return written
+
+
+@dataclass
+class CallsWritten:
+    calls: int = 0
+    states: int = 0
+    inbound: int = 0
+    abandoned: int = 0
+    unknown: int = 0
+    first_call: str | None = None
+    last_call: str | None = None
+
+    def add(self, day: DayRows) -> None:
+        self.calls += day.call_count
+        self.states += day.state_count
+        self.inbound += day.inbound
+        self.abandoned += day.abandoned
+        self.unknown += day.unknown
+        self.first_call = self.first_call or day.first_call
+        self.last_call = day.last_call or self.last_call
+
+
+def write_calls(
+    database: Database,
+    days: Iterator[DayRows],
+    total: int,
+    customer_ids: Sequence[int],
+    cache_kib: int,
+    progress: Progress,
+) -> CallsWritten:
+    """Each day's calls and agent states in one transaction, customer indexes made ids."""
+    written = CallsWritten()
+    with database.engine.connect() as connection:
+        connection.execution_options(sqlite_begin="IMMEDIATE")
+        progress.start("calls", total)
+        if connection.dialect.name == "sqlite":
+            _copy_staged_days(connection, days, customer_ids, cache_kib, written, progress)
+        else:
+            writer = BulkWriter(connection)
+            for day in days:
+                for row in day.calls:
+                    if row[CUSTOMER] is not None:
+                        row[CUSTOMER] = customer_ids[row[CUSTOMER]]
+                with connection.begin():
+                    writer.insert("calls", CALL_COLUMNS, day.calls)
+                    writer.insert("agent_states", STATE_COLUMNS, day.states)
+                written.add(day)
+                progress.advance(day.call_count)
+        progress.finish()
+    return written
+
+
+def _copy_staged_days(
+    connection: Connection,
+    days: Iterator[DayRows],
+    customer_ids: Sequence[int],
+    cache_kib: int,
+    written: CallsWritten,
+    progress: Progress,
+) -> None:
+    """Attach each staged day and copy it with an INSERT ... SELECT per table."""
+    driver: Any = connection.connection.driver_connection
+    first = customer_ids[0] if customer_ids else 0
+    if all(b - a == 1 for a, b in pairwise(customer_ids)):
+        # As a batch of customers is usually numbered: the index plus the first id.
+        customer, join = f"d.customer_id + {int(first)}", ""
+    else:
+        customer = "m.id"
+        join = f" LEFT JOIN temp.{_CUSTOMER_IDS} AS m ON m.idx = d.customer_id"
+    picked = [customer if name == "customer_id" else f"d.{name}" for name in CALL_COLUMNS]
+    copy_calls = (
+        f"INSERT INTO main.calls ({', '.join(CALL_COLUMNS)}) "
+        f"SELECT {', '.join(picked)} FROM {_DAY}.calls AS d{join}"
+    )
+    states = ", ".join(STATE_COLUMNS)
+    copy_states = (
+        f"INSERT INTO main.agent_states ({states}) SELECT {states} FROM {_DAY}.agent_states"
+    )
+    try:
+        if join:
+            # Customers by index, as the staged calls know them; dropped, as each day is
+            # detached, before the connection goes back to the pool.
+            driver.execute(
+                f"CREATE TEMP TABLE {_CUSTOMER_IDS} (idx INTEGER PRIMARY KEY, id INTEGER)"
+            )
+            with connection.begin():
+                driver.executemany(
+                    f"INSERT INTO temp.{_CUSTOMER_IDS} VALUES (?, ?)", enumerate(customer_ids)
+                )
+        for day in days:
+            assert day.staged is not None, "SQLite days come staged"
+            # Attached afresh each day. Every day's database has the same schema version, so
+            # SQLite would reuse the statements prepared for yesterday's pages on today's and
+            # read wrong columns (tests/test_demo_loading.py); detaching expires them.
+            driver.execute(f"ATTACH DATABASE ':memory:' AS {_DAY}")
+            try:
+                driver.deserialize(day.staged, name=_DAY)
+                with connection.begin():
+                    tune_for_bulk(connection, cache_kib)
+                    driver.execute(copy_calls)
+                    driver.execute(copy_states)
+            finally:
+                driver.execute(f"DETACH DATABASE {_DAY}")
+            written.add(day)
+            progress.advance(day.call_count)
+    finally:
+        driver.execute(f"DROP TABLE IF EXISTS temp.{_CUSTOMER_IDS}")

@@ -1,0 +1,101 @@
+"""Demo calls into the database: day after day exactly as simulated, customers made ids."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from callcenter.domain.customers import CustomerDraft
+from callcenter.domain.users import Role
+from callcenter.services.demo_loading import Silent, write_calls
+from callcenter.services.demo_rows import (
+    CALL_COLUMNS,
+    COURSE,
+    PARTIES,
+    DayRows,
+    TimestampText,
+    finish_day,
+    new_call,
+    stage,
+)
+
+NOON = 1_773_835_200  # 2026-03-18 12:00 UTC
+
+
+def a_day(index: int, calls: int, agent: int, queue: int, postgres: bool) -> DayRows:
+    """`calls` calls a minute apart, every other one from customer index `index`, and the
+    agent's spans around each."""
+    start = NOON + index * 86400
+    rows, states = [], []
+    for k in range(calls):
+        at = start + k * 60
+        row = new_call("tester")
+        customer = None if k % 2 else index
+        row[PARTIES] = ("inbound", queue, customer, agent, "+12125550142", None, "1", "+1")
+        row[COURSE] = (at, at + 5, at + 10, at + 40, 0, 10, "resolved", f"day {index} call {k}")
+        rows.append(row)
+        states += [
+            (agent, "on_call", None, at + 10, at + 40),
+            (agent, "after_call_work", None, at + 40, at + 50),
+            (
+                agent,
+                "break" if k % 7 == 6 else "available",
+                "lunch" if k % 7 == 6 else None,
+                at + 50,
+                at + 70,
+            ),
+        ]
+    return finish_day(
+        DayRows(inbound=calls, unknown=calls // 2),
+        rows,
+        states,
+        first_seq=index * 1000,
+        uid_prefix="demo-",
+        now=start + 86400,
+        timestamps=TimestampText(postgres),
+    )
+
+
+@pytest.mark.parametrize("order", ["as_numbered", "shuffled"])
+def test_days_are_written_as_simulated_with_customer_indexes_made_ids(database, actor, order):
+    with database.uow(actor) as uow:
+        agent = uow.users.add("agent", "Agent", Role.AGENT).id
+        queue = uow.queues.ensure("Support").id
+        first, second, third = uow.customers.add_many(
+            [CustomerDraft("A"), CustomerDraft("B"), CustomerDraft("C")]
+        )
+        uow.commit()
+    postgres = database.backend == "postgresql"
+    # A small day, then big ones: each day's staged database is laid out differently.
+    days = [a_day(i, calls, agent, queue, postgres) for i, calls in enumerate((2, 400, 300))]
+    expected = [(row[0], row[3], row[16], row[5]) for day in days for row in day.calls]
+    states_expected = sum(day.state_count for day in days)
+    spans = [day.states for day in days]
+    if not postgres:
+        days = [stage(day) for day in days]
+    # Customer ids need not follow the order the customers were drafted in.
+    by_index = [first, second, third] if order == "as_numbered" else [third, first, second]
+    written = write_calls(database, iter(days), 702, by_index, 0, Silent())
+
+    assert (written.calls, written.states, written.inbound, written.unknown) == (
+        702,
+        2106,
+        702,
+        351,
+    )
+    assert states_expected == 2106
+    with database.engine.connect() as connection:
+        calls = connection.execute(
+            text(f"SELECT {', '.join(CALL_COLUMNS)} FROM calls ORDER BY id")
+        ).all()
+        states = connection.execute(
+            text("SELECT agent_id, state, reason FROM agent_states ORDER BY id")
+        ).all()
+    assert [(c.call_uid, c.customer_id, c.notes, c.caller_raw) for c in calls] == [
+        (uid, None if customer is None else by_index[customer], notes, raw)
+        for uid, customer, notes, raw in expected
+    ]
+    assert {(c.source, c.version, c.created_by, c.direction) for c in calls} == {
+        ("demo", 1, "tester", "inbound")
+    }
+    assert states == [(agent, span[1], span[2]) for day in spans for span in day]
