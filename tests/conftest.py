@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -16,6 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from callcenter.bootstrap import Database, open_database
 from callcenter.db import migrate
 from callcenter.domain.users import Actor
+from tests.support.keyrings import MemoryKeyring, NoKeyring
 from tests.support.postgres import PostgresServer, start_server
 
 REQUIRE_POSTGRES = os.environ.get("CALLCENTER_TEST_REQUIRE_POSTGRES") == "1"
@@ -29,6 +31,7 @@ def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     monkeypatch.setenv("CALLCENTER_SYSTEM_CONFIG", str(home / "system.toml"))
     monkeypatch.setenv("CALLCENTER_USER_CONFIG", str(home / "user.toml"))
     monkeypatch.setenv("CALLCENTER_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("CALLCENTER_LOG_DIR", str(home / "log"))
     # QSettings (window layout, last sign-in) goes under XDG_CONFIG_HOME on Linux.
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg"))
     for name in (
@@ -118,3 +121,22 @@ def sqlite_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
 @pytest.fixture
 def actor() -> Actor:
     return Actor("tester")
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """An OS keyring in memory: what is stored is in `.store`."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    """A machine with no keyring backend, as a headless Linux box is."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(NoKeyring())
+    yield
+    keyring.set_keyring(previous)

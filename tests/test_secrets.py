@@ -4,30 +4,8 @@ from __future__ import annotations
 
 import logging
 
-import keyring
-import pytest
-
 from callcenter.config.credentials import keyring_account, resolve_password
 from callcenter.config.secrets import SecretStore
-from tests.support.keyrings import MemoryKeyring, NoKeyring
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def no_keyring():
-    previous = keyring.get_keyring()
-    keyring.set_keyring(NoKeyring())
-    yield
-    keyring.set_keyring(previous)
-
 
 URL = "postgresql://alice@db.example:5433/cc"
 

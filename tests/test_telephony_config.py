@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import keyring
 import pytest
 
 from callcenter.config import ConfigError, load_settings
@@ -18,7 +17,6 @@ from callcenter.telephony.factory import (
     create_telephony,
     stored_ami_secret,
 )
-from tests.support.keyrings import MemoryKeyring
 
 
 def write(path, text):
@@ -29,14 +27,6 @@ def write(path, text):
 @pytest.fixture
 def files(tmp_path):
     return tmp_path / "system.toml", tmp_path / "user.toml"
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 def settings_from(files, user_toml="", environ=None):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
+from typing import cast
 
 from callcenter.domain.calls import Direction
 from callcenter.telephony.events import (
@@ -109,37 +111,26 @@ class TrainingLine(Telephony):
     # -- plumbing --------------------------------------------------------------------------
 
     def _end(self, call_id: str, reason: str) -> Future[None]:
-        with self._lock:
-            ringing = self._calls.pop(call_id, None)
-        if ringing is None:
-            return _failed(f"no call {call_id} on the training line")
-        return self._emit(
-            CallEnded(
-                call_id=call_id,
-                direction=ringing.direction,
-                caller=ringing.caller,
-                dialled=ringing.dialled,
-                display_name=ringing.display_name,
-                queue=ringing.queue,
-                reason=reason,
-            )
-        )
+        return self._follow(call_id, CallEnded, reason=reason)
 
-    def _follow(self, call_id: str, kind: type[CallEvent]) -> Future[None]:
+    def _follow(
+        self, call_id: str, kind: type[CallEvent], reason: str | None = None
+    ) -> Future[None]:
+        """The next event of a call on this line, with the call's own numbers; an end forgets it."""
         with self._lock:
-            ringing = self._calls.get(call_id)
+            ended = kind is CallEnded
+            ringing = self._calls.pop(call_id, None) if ended else self._calls.get(call_id)
         if ringing is None:
             return _failed(f"no call {call_id} on the training line")
-        return self._emit(
-            kind(
-                call_id=call_id,
-                direction=ringing.direction,
-                caller=ringing.caller,
-                dialled=ringing.dialled,
-                display_name=ringing.display_name,
-                queue=ringing.queue,
-            )
+        event = kind(
+            call_id=call_id,
+            direction=ringing.direction,
+            caller=ringing.caller,
+            dialled=ringing.dialled,
+            display_name=ringing.display_name,
+            queue=ringing.queue,
         )
+        return self._emit(replace(cast(CallEnded, event), reason=reason) if ended else event)
 
     def _emit(self, event: TelephonyEvent) -> Future[None]:
         executor = self._executor

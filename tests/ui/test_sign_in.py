@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 
-import keyring
 import pytest
 from PySide6.QtCore import Qt
 
@@ -13,17 +12,7 @@ from callcenter.config.secrets import SecretStore
 from callcenter.domain.users import Actor, Role
 from callcenter.services.desk_session import desk_keyring_account
 from callcenter.services.users import UserService
-from tests.support.keyrings import MemoryKeyring, NoKeyring
 from ui.sign_in import SignInDialog
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture
@@ -88,19 +77,14 @@ def test_unticking_remember_me_forgets_the_password(qtbot, url, memory_keyring):
     assert memory_keyring.store == {}
 
 
-def test_without_a_keyring_the_dialog_asks_every_time(qtbot, url):
-    previous = keyring.get_keyring()
-    keyring.set_keyring(NoKeyring())
-    try:
-        dialog = open_dialog(qtbot, url, login="alice")
-        assert not dialog.remember.isEnabled()
-        assert "asked each time" in dialog.remember.toolTip()
-        assert dialog.password.text() == ""
-        qtbot.keyClicks(dialog.password, "alice-password")
-        with qtbot.waitSignal(dialog.accepted, timeout=5000):
-            qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
-    finally:
-        keyring.set_keyring(previous)
+def test_without_a_keyring_the_dialog_asks_every_time(qtbot, url, no_keyring):
+    dialog = open_dialog(qtbot, url, login="alice")
+    assert not dialog.remember.isEnabled()
+    assert "asked each time" in dialog.remember.toolTip()
+    assert dialog.password.text() == ""
+    qtbot.keyClicks(dialog.password, "alice-password")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
 
 
 def test_an_unreachable_database_is_named(qtbot, memory_keyring):
