@@ -16,6 +16,7 @@ from callcenter import __version__
 from callcenter.config import ConfigError, Settings, load_settings
 from callcenter.config.secrets import SecretStore
 from callcenter.domain.calls import CallSource
+from callcenter.logs import log_uncaught, setup_logging
 from callcenter.telephony.factory import (
     TelephonyConfig,
     call_source,
@@ -27,7 +28,9 @@ from ui.context import AppContext
 from ui.desk import Desk, PhoneFactory
 from ui.icons import app_icon
 from ui.main_window import MainWindow
+from ui.qt_log import route_qt_messages
 from ui.sign_in import SignInDialog
+from ui.single_instance import hand_over, start_link
 from ui.theme import apply_theme
 from ui.workers import Background
 
@@ -125,13 +128,21 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="check this install on a temporary database, then exit (0 when all is well)",
     )
+    parser.add_argument(
+        "--pop", metavar="NUMBER", help="show NUMBER's customer (a running desktop takes it)"
+    )
     parser.add_argument("--version", action="version", version=__version__)
     args, qt_args = parser.parse_known_args(argv)
-    logging.basicConfig(level=logging.WARNING)
+    setup_logging("gui")
+    route_qt_messages()
+    if sys.excepthook is sys.__excepthook__:  # not when a test harness has its own
+        sys.excepthook = log_uncaught
     if args.self_test:
         from ui.self_test import run_self_test
 
         sys.exit(run_self_test(qt_args))
+    if hand_over(args.pop):  # one desktop per user: the running one takes it
+        sys.exit(0)
     app = make_application(qt_args)
     # The window closing on sign-out is not the end: the session decides when to quit.
     app.setQuitOnLastWindowClosed(False)
@@ -146,6 +157,7 @@ def main(argv: list[str] | None = None) -> None:
 
         demo_password = DEMO_PASSWORD
     desktop = DesktopSession(settings, login=args.login, demo_password=demo_password)
+    start_link(lambda: desktop.window, pending=args.pop)
     if not desktop.sign_in():
         sys.exit(0)
     sys.exit(app.exec())

@@ -55,6 +55,23 @@ class CallRepository:
             insert(CallRow), [{**_values(r), **stamp} for r in records]
         )
 
+    def existing_source_ids(self, source: CallSource, ids: Sequence[str]) -> set[str]:
+        """Which of `ids` already have a call from `source` (for idempotent imports)."""
+        found: set[str] = set()
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            found.update(
+                value
+                for value in self._session.scalars(
+                    select(CallRow.source_call_id).where(
+                        CallRow.source == source.value, CallRow.source_call_id.in_(chunk)
+                    )
+                )
+                if value is not None
+            )
+        return found
+
     def recent_for_customer(self, customer_id: int, limit: int = 10) -> list[CallRecord]:
         rows = self._session.scalars(
             select(CallRow)

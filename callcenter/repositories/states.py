@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from callcenter.db.tables import AgentStateChange
@@ -38,3 +39,61 @@ class AgentStateRepository:
             .limit(1)
         ).first()
         return (AgentState(row[0]), row[1], row[2]) if row else None
+
+    def add_history(
+        self,
+        agent_id: int,
+        spans: Sequence[tuple[AgentState, str | None, datetime, datetime | None]],
+    ) -> int:
+        """Add past spans (state, reason, start, end or None for open) in time order.
+
+        For imports: a span already there (same agent, state and start) is left alone, so a
+        re-import adds nothing. An open span is closed at the agent's next recorded start, and
+        the agent's open span from before the first new one is closed where that one starts.
+        Returns how many spans were added.
+        """
+        if not spans:
+            return 0
+        first, last = spans[0][2], spans[-1][2]
+        present = {
+            (state, started)
+            for state, started in self._session.execute(
+                select(AgentStateChange.state, AgentStateChange.started_at).where(
+                    AgentStateChange.agent_id == agent_id,
+                    AgentStateChange.started_at >= first,
+                    AgentStateChange.started_at <= last,
+                )
+            )
+        }
+        new = [span for span in spans if (span[0].value, span[2]) not in present]
+        if not new:
+            return 0
+        self._session.execute(
+            update(AgentStateChange)
+            .where(
+                AgentStateChange.agent_id == agent_id,
+                AgentStateChange.ended_at.is_(None),
+                AgentStateChange.started_at < new[0][2],
+            )
+            .values(ended_at=new[0][2])
+        )
+        rows = []
+        for state, reason, started, ended in new:
+            if ended is None:
+                ended = self._session.scalar(
+                    select(func.min(AgentStateChange.started_at)).where(
+                        AgentStateChange.agent_id == agent_id,
+                        AgentStateChange.started_at > started,
+                    )
+                )
+            rows.append(
+                {
+                    "agent_id": agent_id,
+                    "state": state.value,
+                    "reason": reason,
+                    "started_at": started,
+                    "ended_at": ended,
+                }
+            )
+        self._session.execute(insert(AgentStateChange), rows)
+        return len(rows)

@@ -1,0 +1,225 @@
+"""The queue simulator: Erlang C, agreement with it, and what a run writes to the database."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime
+from itertools import pairwise
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from callcenter.cli.main import cli
+from callcenter.db.tables import AgentStateChange, Call
+from callcenter.simulator.engine import Kind, SimulationConfig, measure, simulate
+from callcenter.simulator.erlang_c import (
+    average_speed_of_answer,
+    erlang_b,
+    erlang_c,
+    service_level,
+    traffic_intensity,
+)
+from callcenter.simulator.writer import SimulationWriter
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+# -- Erlang C ------------------------------------------------------------------------------
+
+
+def test_erlang_c_matches_published_tables():
+    # Erlang C tables: 10 agents, 8 Erlangs -> P(wait) 0.409; 2 agents, 1 Erlang -> 1/3.
+    assert erlang_c(10, 8.0) == pytest.approx(0.4092, abs=1e-4)
+    assert erlang_c(2, 1.0) == pytest.approx(1 / 3)
+    assert erlang_b(1, 1.0) == pytest.approx(0.5)
+    # 80/20 example: 100 calls per 30 min at 180 s AHT is 10 Erlangs; 13 agents give ~79 %.
+    traffic = traffic_intensity(200, 180)
+    assert traffic == pytest.approx(10.0)
+    assert service_level(13, traffic, 180, 20) == pytest.approx(0.79, abs=0.01)
+    assert average_speed_of_answer(13, traffic, 180) == pytest.approx(
+        erlang_c(13, traffic) * 180 / 3
+    )
+
+
+def test_erlang_c_is_stable_for_large_centres_and_saturation():
+    p = erlang_c(2000, 1950.0)
+    assert 0 < p < 1 and math.isfinite(p)
+    assert erlang_c(5, 5.0) == 1.0
+    assert service_level(5, 6.0, 180, 20) == 0.0
+    assert average_speed_of_answer(5, 5.0, 180) == math.inf
+    assert erlang_c(3, 0.0) == 0.0
+
+
+# -- the engine ----------------------------------------------------------------------------
+
+
+def test_service_level_agrees_with_erlang_c_with_unlimited_patience():
+    """1000 simulated hours, 6 agents at 4 Erlangs: within a few points of Erlang C."""
+    config = SimulationConfig(
+        agents=6, calls_per_hour=80, aht_s=180, duration_s=1000 * 3600, seed=7
+    )
+    stats = measure(simulate(config), threshold_s=20)
+    predicted = service_level(6, traffic_intensity(80, 180), 180, 20)
+    assert stats.offered > 75000
+    assert stats.abandoned == 0
+    assert stats.service_level == pytest.approx(predicted, abs=0.03)
+    assert stats.asa_s == pytest.approx(average_speed_of_answer(6, 4.0, 180), rel=0.2)
+
+
+def test_events_are_in_time_order_and_every_call_and_agent_finishes():
+    config = SimulationConfig(
+        agents=3, calls_per_hour=60, aht_s=240, patience_s=60, duration_s=4 * 3600, seed=2
+    )
+    events = list(simulate(config))
+    assert [e.at for e in events] == sorted(e.at for e in events)
+    joined = {e.call.index for e in events if e.kind is Kind.JOINED}
+    ended = {e.call.index for e in events if e.kind in (Kind.WRAPPED_UP, Kind.ABANDONED)}
+    assert joined == ended and len(joined) > 100
+    assert any(e.kind is Kind.ABANDONED for e in events)
+    states: dict[int, list[Kind]] = {}
+    for e in events:
+        if e.agent is not None:
+            states.setdefault(e.agent, []).append(e.kind)
+    for kinds in states.values():
+        assert kinds[0] is Kind.LOGGED_IN and kinds[-1] is Kind.LOGGED_OUT
+        # answered -> talk ended -> wrapped up, one call at a time
+        calls = [k for k in kinds if k not in (Kind.LOGGED_IN, Kind.LOGGED_OUT)]
+        assert calls == [Kind.ANSWERED, Kind.TALK_ENDED, Kind.WRAPPED_UP] * (len(calls) // 3)
+    for e in events:
+        if e.kind is Kind.ABANDONED:
+            assert e.call.answered_at is None
+            assert e.call.ended_at - e.call.queued_at == pytest.approx(e.call.patience_s)
+
+
+def test_same_seed_same_run():
+    config = SimulationConfig(agents=2, calls_per_hour=40, aht_s=120, duration_s=3600, seed=5)
+    first = [(e.at, e.kind) for e in simulate(config)]
+    assert first == [(e.at, e.kind) for e in simulate(config)]
+
+
+def test_config_is_checked():
+    with pytest.raises(ValueError):
+        SimulationConfig(agents=0, calls_per_hour=10, aht_s=100)
+    with pytest.raises(ValueError):
+        SimulationConfig(agents=1, calls_per_hour=10, aht_s=100, patience_s=0)
+
+
+# -- written to the database ---------------------------------------------------------------
+
+
+def _rows(database):
+    with database.engine.connect() as connection:
+        calls = connection.execute(select(Call)).all()
+        states = connection.execute(
+            select(
+                AgentStateChange.agent_id,
+                AgentStateChange.state,
+                AgentStateChange.started_at,
+                AgentStateChange.ended_at,
+            ).order_by(AgentStateChange.agent_id, AgentStateChange.started_at)
+        ).all()
+    return calls, states
+
+
+def _check_states(states):
+    by_agent: dict[int, list] = {}
+    for agent, state, started, ended in states:
+        assert ended is not None and ended > started, (state, started, ended)
+        by_agent.setdefault(agent, []).append((started, ended))
+    for spans in by_agent.values():
+        for (_, end), (start, _) in pairwise(spans):
+            assert end <= start  # no overlaps
+    return by_agent
+
+
+def test_fast_run_writes_calls_waits_and_agent_states(database, actor):
+    config = SimulationConfig(
+        agents=4, calls_per_hour=60, aht_s=240, patience_s=90, duration_s=3 * 3600, seed=11
+    )
+    result = SimulationWriter(database, actor, config, start=START, speed=None).run()
+    calls, states = _rows(database)
+    stats = result.stats
+    assert len(calls) == stats.offered == result.calls_written
+    assert {c.source for c in calls} == {"simulator"}
+    answered = [c for c in calls if c.answered_at is not None]
+    assert len(answered) == stats.answered and stats.abandoned > 0
+    assert all(c.agent_id is not None and c.acw_s > 0 for c in answered)
+    assert all(c.queued_at is not None and c.ended_at is not None for c in calls)
+    within = sum(
+        1
+        for c in answered
+        if (c.answered_at - c.queued_at).total_seconds() <= 20 + 1e-6  # stored to the µs
+    )
+    assert within == stats.answered_in_threshold
+    by_agent = _check_states(states)
+    assert len(by_agent) == 4 and result.states_written == len(states)
+    assert {s for _a, s, _b, _c in states} == {"available", "on_call", "after_call_work"}
+    assert result.agents == ["sim.agent01", "sim.agent02", "sim.agent03", "sim.agent04"]
+
+    # A second run reuses the agents and the queue, and its calls are new ones.
+    again = SimulationWriter(database, actor, config, start=START, speed=None).run()
+    assert again.run_id != result.run_id
+    with database.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(Call)) == 2 * stats.offered
+
+
+def test_paced_run_sleeps_to_the_simulated_clock(sqlite_database, actor):
+    database = sqlite_database
+    config = SimulationConfig(agents=2, calls_per_hour=30, aht_s=200, duration_s=1800, seed=3)
+    clock = {"now": 0.0}
+    waiting_seen: list[int] = []
+
+    def sleep(seconds: float) -> None:
+        clock["now"] += seconds
+        with database.engine.connect() as connection:
+            waiting_seen.append(
+                connection.scalar(
+                    select(func.count()).select_from(Call).where(Call.ended_at.is_(None))
+                )
+            )
+
+    result = SimulationWriter(
+        database, actor, config, start=START, speed=60, sleep=sleep, clock=lambda: clock["now"]
+    ).run()
+    calls, states = _rows(database)
+    assert len(calls) == result.stats.offered > 5
+    # An hour a minute: the 30 simulated minutes (and the drain after) took about 30 s.
+    assert 25 <= clock["now"] <= (result.ended_at - START).total_seconds() / 60 + 1
+    assert max(waiting_seen) >= 1  # calls in progress are visible while the run goes on
+    _check_states(states)
+
+
+def test_interrupted_run_ends_calls_and_logs_agents_out(sqlite_database, actor):
+    database = sqlite_database
+    config = SimulationConfig(agents=1, calls_per_hour=120, aht_s=300, duration_s=3600, seed=4)
+    clock = {"now": 0.0, "sleeps": 0}
+
+    def sleep(seconds: float) -> None:
+        clock["sleeps"] += 1
+        if clock["sleeps"] == 15:
+            raise KeyboardInterrupt
+        clock["now"] += seconds
+
+    result = SimulationWriter(
+        database, actor, config, start=START, speed=10, sleep=sleep, clock=lambda: clock["now"]
+    ).run()
+    assert result.interrupted
+    calls, states = _rows(database)
+    assert calls and all(c.ended_at is not None for c in calls)
+    _check_states(states)
+
+
+def test_cli_simulate_json(database):
+    url = database.url.render_as_string(hide_password=False)
+    args = ["--agents", "2", "--calls-per-hour", "30", "--aht", "120", "--duration", "30m"]
+    result = CliRunner().invoke(
+        cli, ["--db", url, "simulate", *args, "--speed", "max", "--seed", "3", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["calls_written"] == data["offered"] > 0
+    assert data["erlang_c_service_level"] is not None
+    bad = CliRunner().invoke(cli, ["--db", url, "simulate", *args, "--speed", "0"])
+    assert bad.exit_code == 2 and "--speed" in bad.output
