@@ -1,0 +1,1 @@
+"""Contact-center figures per KPIS.md: queue and agent figures from the database; staffing."""

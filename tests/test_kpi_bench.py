@@ -1,0 +1,21 @@
+"""`callcenter bench --scenario kpi` on a tiny database: the report's shape."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from callcenter.cli.main import cli
+
+
+def test_the_kpi_scenario_reports_its_timings():
+    result = CliRunner().invoke(
+        cli, ["bench", "--customers", "200", "--calls", "3000", "--scenario", "kpi", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)["kpi"]
+    assert figures["calls"] == 3000 and figures["days"] == 30
+    assert figures["rows"] > 0 and figures["n"] == 3
+    assert 0 < figures["p50_ms"] <= figures["p99_ms"]
+    assert figures["by_kind"]["queues by day"]["rows"] > 0
