@@ -6,8 +6,8 @@ The working parts (state, calls, phone lines, the outbox) live in `ui.desk.Desk`
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callcenter import __version__
+from callcenter import __version__, logs
+from callcenter.db import migrate
 from callcenter.domain.calls import Disposition
 from callcenter.domain.customers import CustomerSummary, LookupResult
 from ui.agent_status import AgentStateSelector
@@ -206,16 +207,29 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def show_about(self) -> None:
-        database = self._context.database
-        QMessageBox.about(
-            self,
-            self.tr("About Call Center"),
-            self.tr("Call Center {0}\nDatabase: {1}\nSigned in as {2}").format(
-                __version__,
-                database.url.render_as_string(hide_password=True),
-                self._context.actor.login,
-            ),
+        QMessageBox.about(self, self.tr("About Call Center"), self.about_text())
+
+    def about_text(self) -> str:
+        """Version, database (password masked), schema revision, signed-in user, log folder."""
+        # The sign-in checked the schema is exactly this build's head revision.
+        return self.tr(
+            "Call Center {0}\nDatabase: {1}\nSchema revision: {2}\nSigned in as {3}\n"
+            "Log folder: {4}"
+        ).format(
+            __version__,
+            self._context.database.url.render_as_string(hide_password=True),
+            migrate.head_revision(),
+            self._context.actor.login,
+            logs.log_dir(),
         )
+
+    def open_log_folder(self) -> None:
+        folder = logs.log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.statusBar().showMessage(
+                self.tr("No file manager could open the log folder: {0}").format(folder), 30_000
+            )
 
     def _show_rejected(self, text: str) -> None:
         # Not modal: the agent may be on the next call already; the notice waits for them.

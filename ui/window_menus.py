@@ -69,4 +69,6 @@ def build_menus(window: MainWindow) -> None:
     help_menu.addAction(
         action(window, window.tr("&Keyboard shortcuts"), window.show_shortcuts, "F1")
     )
+    help_menu.addAction(action(window, window.tr("Open &log folder"), window.open_log_folder))
+    help_menu.addSeparator()
     help_menu.addAction(action(window, window.tr("&About Call Center"), window.show_about))

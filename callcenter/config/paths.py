@@ -39,6 +39,9 @@ def user_data_dir() -> Path:
 
 
 def user_log_dir() -> Path:
+    override = os.environ.get("CALLCENTER_LOG_DIR")
+    if override:
+        return Path(override)
     return platformdirs.user_log_path(APP_NAME, appauthor=False)
 
 
