@@ -18,6 +18,8 @@ BUILT_IN = (
     "callcenter.bench.screen_pop",
     "callcenter.bench.search",
     "callcenter.bench.screen_pop_gui",
+    "callcenter.bench.importing",
+    "callcenter.bench.kpi",
 )
 
 
@@ -42,14 +44,22 @@ class Registered:
     name: str
     description: str
     run: Scenario
+    # Runs only when named (it is slow, or measures something else than lookups).
+    on_request: bool = False
+    # Measures the prepared database; without it, the database is not built for it.
+    needs_database: bool = True
 
 
 _SCENARIOS: dict[str, Registered] = {}
 
 
-def scenario(name: str, description: str = "") -> Callable[[Scenario], Scenario]:
+def scenario(
+    name: str, description: str = "", *, on_request: bool = False, needs_database: bool = True
+) -> Callable[[Scenario], Scenario]:
     def register(function: Scenario) -> Scenario:
-        _SCENARIOS[name] = Registered(name, description or (function.__doc__ or ""), function)
+        _SCENARIOS[name] = Registered(
+            name, description or (function.__doc__ or ""), function, on_request, needs_database
+        )
         return function
 
     return register
@@ -61,8 +71,14 @@ def load_scenarios() -> dict[str, Registered]:
     return dict(_SCENARIOS)
 
 
+def default_scenarios() -> list[str]:
+    """What runs when no scenario is named: all but those run only on request."""
+    return [name for name, registered in load_scenarios().items() if not registered.on_request]
+
+
 def run_scenarios(context: BenchContext, names: Sequence[str] = ()) -> dict[str, Any]:
-    """`{"customers", "database", <scenario>: {...}, ...}` for the scenarios named (or all)."""
+    """`{"customers", "database", <scenario>: {...}, ...}` for the scenarios named (or the
+    default ones)."""
     scenarios = load_scenarios()
     unknown = [name for name in names if name not in scenarios]
     if unknown:
@@ -71,6 +87,6 @@ def run_scenarios(context: BenchContext, names: Sequence[str] = ()) -> dict[str,
         "customers": context.customers,
         "database": context.database.backend,
     }
-    for name in names or list(scenarios):
+    for name in names or default_scenarios():
         report[name] = scenarios[name].run(context)
     return report

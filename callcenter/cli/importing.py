@@ -117,3 +117,8 @@ def _advance(bar: tqdm[Any]) -> Callable[[int, int], None]:
         bar.update(done - bar.n)
 
     return update
+
+
+from callcenter.cli.import_queue_log import queue_log  # noqa: E402  (kept in its own module)
+
+import_group.add_command(queue_log)

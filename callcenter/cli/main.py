@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import importlib
-import logging
 
 import click
 
 from callcenter import __version__
 from callcenter.cli.context import EXIT_USAGE, CliContext
+from callcenter.logs import setup_logging
 
 # Each module adds one command or group; imported lazily so `--help` stays fast.
 COMMANDS = {
@@ -21,6 +21,11 @@ COMMANDS = {
     "demo-data": "callcenter.cli.demo:demo_data",
     "bench": "callcenter.cli.bench:bench",
     "cti": "callcenter.cli.cti:cti",
+    "simulate": "callcenter.cli.simulate:simulate",
+    "pop": "callcenter.cli.pop:pop",
+    "collector": "callcenter.cli.collector:collector",
+    "staffing": "callcenter.cli.staffing:staffing",
+    "report": "callcenter.cli.report:report",
 }
 
 
@@ -47,7 +52,7 @@ class LazyGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None, as_json: bool, verbose: bool) -> None:
     """Call-center administration: database, users, imports, lookups and benchmarks."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+    setup_logging("cli", verbose=verbose)
     context = CliContext(flags={"database.url": db_url}, as_json=as_json)
     ctx.obj = context
     ctx.call_on_close(context.close)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Index
+from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter.db.tables import Base
 
@@ -16,31 +17,42 @@ DEFERRED_INDEX_COLUMNS = {
     "customer_phones": ("number_key", "national", "digits_rev"),
     "calls": ("customer_id", "caller_key"),
 }
+# What a big import into a small database defers: the number search's indexes. The screen
+# pop's number_key stays, for agents answering calls meanwhile and for the import's own
+# matching; so does the search terms' index, which costs as much to build afterwards as to
+# keep up (measured), and keeps the search box working during the import.
+IMPORT_DEFERRED_INDEX_COLUMNS = {"customer_phones": ("national", "digits_rev")}
+# WAL pages between checkpoints during an import: index pages touched by many batches are
+# copied back to the database file once, not after every batch.
+IMPORT_CHECKPOINT_PAGES = 50_000
+
+Columns = Mapping[str, Sequence[str]]
 
 
-def _deferred_indexes() -> list[Index]:
+def _deferred_indexes(columns: Columns) -> list[Index]:
     return [
         index
         for table in Base.metadata.sorted_tables
         for index in table.indexes
-        if not index.unique
-        and next(iter(index.columns)).name in DEFERRED_INDEX_COLUMNS.get(table.name, ())
+        if not index.unique and next(iter(index.columns)).name in columns.get(table.name, ())
     ]
 
 
-def restore_indexes(engine: Engine) -> None:
+def restore_indexes(engine: Engine, columns: Columns = DEFERRED_INDEX_COLUMNS) -> None:
     """Create any index a bulk load dropped and could not rebuild (it was killed, say)."""
     with engine.begin() as connection:
         tune_for_bulk(connection, BIG_CACHE_KIB)
         if connection.dialect.name == "sqlite":
             # Lets SQLite sort the index keys on two threads.
             connection.exec_driver_sql("PRAGMA threads = 2")
-        for index in _deferred_indexes():
+        for index in _deferred_indexes(columns):
             index.create(connection, checkfirst=True)
 
 
 @contextmanager
-def indexes_deferred(engine: Engine, enabled: bool) -> Iterator[None]:
+def indexes_deferred(
+    engine: Engine, enabled: bool, columns: Columns = DEFERRED_INDEX_COLUMNS
+) -> Iterator[None]:
     """Drop the random-order indexes for the load and build them once, sorted, at the end.
 
     Kept up row by row, an index whose keys come in random order gets most of its pages
@@ -50,18 +62,73 @@ def indexes_deferred(engine: Engine, enabled: bool) -> Iterator[None]:
         yield
         return
     with engine.begin() as connection:
-        for index in _deferred_indexes():
+        for index in _deferred_indexes(columns):
             index.drop(connection, checkfirst=True)
     try:
         yield
     finally:
-        restore_indexes(engine)
+        restore_indexes(engine, columns)
 
 
 def tune_for_bulk(connection: Connection, cache_kib: int = BIG_CACHE_KIB) -> None:
     if connection.dialect.name == "sqlite":
         # A big page cache keeps the indexes in memory while many rows go in.
         connection.exec_driver_sql(f"PRAGMA cache_size = -{cache_kib}")
+
+
+@contextmanager
+def tuned_for_import(connection: Connection) -> Iterator[None]:
+    """SQLite settings for one connection writing batch after batch; restored at the end."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    checkpoint = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+    foreign_keys = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    tune_for_bulk(connection)
+    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {IMPORT_CHECKPOINT_PAGES}")
+    connection.commit()
+    # The importer writes a customer's numbers and terms in the transaction that inserts or
+    # reads the customer, so the checks could never fail; they cost a lookup per row.
+    _outside_transaction(connection, "PRAGMA foreign_keys = OFF")
+    # Take the write lock when a batch begins: reading first and then writing could fail on
+    # a snapshot another writer made stale, instead of waiting for it.
+    connection.execution_options(sqlite_begin="IMMEDIATE")
+    try:
+        yield
+    finally:
+        # After a lost connection there is nothing to restore, and the first error matters.
+        with suppress(SQLAlchemyError):
+            connection.rollback()
+            connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache or -2000)}")
+            connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {int(checkpoint or 1000)}")
+            connection.commit()
+            _outside_transaction(connection, f"PRAGMA foreign_keys = {int(foreign_keys or 0)}")
+
+
+@contextmanager
+def attached(connection: Connection, data: bytes, name: str) -> Iterator[None]:
+    """The serialized SQLite database `data` attached to `connection` as `name` meanwhile.
+
+    Attached afresh each time: databases serialized alike have the same schema version, so
+    SQLite would reuse statements prepared for the last one on the next and read wrong
+    pages; detaching expires them. Both happen outside a transaction, as SQLite requires.
+    """
+    _outside_transaction(connection, f"ATTACH DATABASE ':memory:' AS {name}")
+    try:
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        driver.deserialize(data, name=name)
+        yield
+    finally:
+        _outside_transaction(connection, f"DETACH DATABASE {name}")
+
+
+def _outside_transaction(connection: Connection, pragma: str) -> None:
+    """Run a statement SQLite refuses or ignores in a transaction (SQLAlchemy would begin one)."""
+    driver = connection.connection.driver_connection
+    assert driver is not None and not connection.in_transaction()
+    driver.execute(pragma)
 
 
 class BulkWriter:

@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
-from typing import Any, cast
 
-from sqlalchemy import (
-    ARRAY,
-    ColumnElement,
-    Table,
-    any_,
-    bindparam,
-    delete,
-    func,
-    insert,
-    select,
-    update,
-)
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
-from callcenter.db.tables import Base, Call, CustomerPhone, CustomerSearchTerm, utcnow
+from callcenter.db.tables import Call, CustomerPhone, CustomerSearchTerm, utcnow
 from callcenter.db.tables import Customer as CustomerRow
-from callcenter.domain.customers import (
-    Customer,
-    CustomerDraft,
-    PhoneEntry,
-)
+from callcenter.domain.customers import Customer, CustomerDraft
 from callcenter.domain.errors import ConflictError
 from callcenter.domain.search import (
     MAX_TERM,
     fold,
     terms_for,
 )
-from callcenter.domain.users import Actor
-from callcenter.repositories.audit import AuditRepository
-
-# Fields compared, written and audited as they are; phones and emails are handled apart.
+from callcenter.repositories.customer_imports import CustomerImports
 from callcenter.repositories.customer_rows import (
     CREATED_AND_UPDATED,
     SCALAR_FIELDS,
@@ -45,17 +24,12 @@ from callcenter.repositories.customer_rows import (
     customer_values,
     diff_customer,
     phone_row,
-    same_value_once,
     unique_phones,
 )
 
 
-class CustomerBatches:
+class CustomerBatches(CustomerImports):
     """Bulk methods of CustomerRepository, apart so each file keeps to one job."""
-
-    _session: Session
-    _actor: Actor
-    _audit: AuditRepository
 
     def _to_domain(self, row: CustomerRow) -> Customer:
         raise NotImplementedError("CustomerRepository provides it")
@@ -257,102 +231,3 @@ class CustomerBatches:
             # Sorted rows fill the term index in order, far faster than random inserts.
             term_rows.sort()
             self._insert_rows(CustomerSearchTerm, ("term", "customer_id"), term_rows)
-
-    def _insert_rows(
-        self, model: type[Base], columns: Sequence[str], rows: Sequence[Sequence[Any]]
-    ) -> None:
-        """One executemany of plain tuples, in `columns` order.
-
-        Skips SQLAlchemy's per-row parameter handling, which costs more than the database's
-        own work on bulk inserts; each column's type still converts its values.
-        """
-        table = cast(Table, model.__table__)
-        connection = self._session.connection()
-        dialect = connection.dialect
-        processors = [
-            same_value_once(processor)
-            if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-            else None
-            for name in columns
-        ]
-        converting = [(i, p) for i, p in enumerate(processors) if p is not None]
-        if converting:
-            converted = []
-            for row in rows:
-                values = list(row)
-                for i, process in converting:
-                    values[i] = process(values[i])
-                converted.append(tuple(values))
-            rows = converted
-        placeholder = {"qmark": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
-        quote = dialect.identifier_preparer.quote
-        sql = (
-            f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
-            f"({', '.join(quote(name) for name in columns)}) "
-            f"VALUES ({', '.join(placeholder for _ in columns)})"
-        )
-        connection.exec_driver_sql(sql, list(rows))
-
-    def _among(
-        self, column: InstrumentedAttribute[Any], values: Sequence[Any]
-    ) -> ColumnElement[bool]:
-        """`column IN values`, the values passed as one parameter.
-
-        A plain IN renders a placeholder per value, which costs SQLAlchemy more than the
-        database spends on the lookups when an import asks for thousands at a time.
-        """
-        backend = self._session.connection().dialect.name
-        if backend == "sqlite":
-            listed = func.json_each(json.dumps(list(values))).table_valued("value")
-            return column.in_(select(listed.c.value))
-        if backend == "postgresql":
-            return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
-        return column.in_(values)
-
-    def _load_many(self, *conditions: ColumnElement[bool]) -> list[Customer]:
-        """Customers matching `conditions`, with their phones, in two queries."""
-        connection = self._session.connection()
-        columns = [
-            CustomerRow.id,
-            CustomerRow.emails,
-            CustomerRow.last_contact_at,
-            CustomerRow.version,
-            CustomerRow.created_at,
-            CustomerRow.created_by,
-            CustomerRow.updated_at,
-            CustomerRow.updated_by,
-            *(getattr(CustomerRow, name) for name in SCALAR_FIELDS),
-        ]
-        rows = connection.execute(select(*columns).where(*conditions)).all()
-        if not rows:
-            return []
-        phones: dict[int, list[PhoneEntry]] = {}
-        for chunk in chunks([row[0] for row in rows]):
-            for customer_id, raw, key, extension, label in connection.execute(
-                select(
-                    CustomerPhone.customer_id,
-                    CustomerPhone.raw,
-                    CustomerPhone.number_key,
-                    CustomerPhone.extension,
-                    CustomerPhone.label,
-                )
-                .where(self._among(CustomerPhone.customer_id, chunk))
-                .order_by(CustomerPhone.customer_id, CustomerPhone.position)
-            ):
-                phones.setdefault(customer_id, []).append(PhoneEntry(raw, key, extension, label))
-        scalars = len(columns) - len(SCALAR_FIELDS)
-        return [
-            Customer(
-                id=row[0],
-                phones=tuple(phones.get(row[0], ())),
-                emails=tuple(row[1] or ()),
-                last_contact_at=row[2],
-                version=row[3],
-                created_at=row[4],
-                created_by=row[5],
-                updated_at=row[6],
-                updated_by=row[7],
-                **dict(zip(SCALAR_FIELDS, row[scalars:], strict=True)),
-            )
-            for row in rows
-        ]

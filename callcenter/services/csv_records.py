@@ -1,28 +1,25 @@
-"""Customer CSV files read as a stream of records, each checked and normalised on its own."""
+"""Customer CSV files read as a stream of rows: the header's layout, then (line, cells) chunks."""
 
 from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
-import signal
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, NamedTuple, Self
+from typing import BinaryIO, Self
 
 from callcenter.domain.errors import ValidationError
-from callcenter.domain.phone import normalize
-from callcenter.domain.search import fold
 
 COLUMNS = ("external_id", "name", "phone", "phone2", "email", "company", "tier", "notes")
 PHONE_COLUMNS = ("phone", "phone2")
-
-# Longest values the customers table holds (String(n) columns); PostgreSQL refuses longer ones.
-MAX_LENGTH = {"external_id": 100, "name": 300, "company": 300, "tier": 50}
-MAX_EXTENSION = 20
+# Where a column the header lacks "sits": past any row's end, so its cell reads as empty.
+ABSENT = sys.maxsize
 
 # The WHATWG HTML standard's "valid e-mail address" (what <input type=email> accepts):
 # https://html.spec.whatwg.org/multipage/input.html#valid-e-mail-address
@@ -35,21 +32,6 @@ EMAIL = re.compile(
 )
 # Several addresses may share the email cell.
 EMAIL_SEPARATORS = re.compile(r"[;,]")
-
-
-class Problem(StrEnum):
-    """Why a record was rejected; the value is what the CLI shows."""
-
-    MISSING = "missing"
-    TOO_LONG = "too long"
-    NUL = "contains a NUL character"
-    EXTRA_CELLS = "more cells than the header names"
-    UNPARSEABLE = "unparseable number"
-    IMPOSSIBLE = "impossible number"
-    NOT_A_NUMBER = "not a phone number"
-    INVALID_EMAIL = "invalid e-mail address"
-    NO_CONTACT = "needs a phone or an e-mail"
-    DELETED = "belongs to a deleted customer"
 
 
 class FileProblem(StrEnum):
@@ -79,59 +61,22 @@ class CsvFileError(ValidationError):
 
 
 @dataclass(frozen=True, slots=True)
-class Rejection:
-    """One record left out, and why: the line it starts on and the first bad field."""
-
-    line: int
-    external_id: str | None
-    field: str
-    problem: Problem
-    value: str | None = None
-
-    @property
-    def reason(self) -> str:
-        if self.value is None:
-            return str(self.problem)
-        shown = self.value if len(self.value) <= 40 else self.value[:39] + "…"
-        return f"{self.problem} {shown!r}"
-
-
-class Record(NamedTuple):
-    """A good record. A plain tuple, as records cross process boundaries by the million."""
-
-    line: int
-    external_id: str | None
-    name: str
-    company: str | None
-    tier: str | None
-    notes: str | None
-    emails: tuple[str, ...]
-    # (raw, key, extension) per number, in file order.
-    phones: tuple[tuple[str, str, str | None], ...]
-    # Folded, whitespace-collapsed name: with a number, the key of a record without external id.
-    folded_name: str
-
-
-@dataclass(frozen=True, slots=True)
 class Layout:
     """Where each known column sits in a row, from the header."""
 
     positions: tuple[tuple[str, int], ...]
     width: int
     unnamed: tuple[int, ...] = ()
+    # The header as read (lower case), part of what a record's digest covers.
+    names: tuple[str, ...] = ()
 
     @property
     def present(self) -> frozenset[str]:
         return frozenset(name for name, _ in self.positions)
 
-
-@dataclass(frozen=True, slots=True)
-class Rules:
-    """All a worker process needs to check records."""
-
-    layout: Layout
-    region: str
-    outside_prefix: str = ""
+    def index(self, column: str) -> int:
+        """The column's cell position, or ABSENT."""
+        return next((i for name, i in self.positions if name == column), ABSENT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +118,7 @@ def read_layout(header: Sequence[str], line: int = 1) -> Layout:
         positions=tuple((name, i) for i, name in enumerate(names) if name),
         width=len(names),
         unnamed=tuple(i for i, name in enumerate(names) if not name),
+        names=tuple(names),
     )
 
 
@@ -188,14 +134,14 @@ def codec_name(encoding: str) -> str:
 class CsvFile:
     """A customer CSV opened for streaming: `layout` from the header, then `chunks()`.
 
-    Reads physical lines as bytes and decodes each, so a decoding error names its line and
-    the csv module can count lines (a quoted newline makes a record span several).
+    Lines end at LF only (CRLF keeps its CR for the csv module), so the csv module counts
+    physical lines and a record's line is where it starts, even with quoted newlines.
+    The file must have passed `check_decodable`, which names the line of a decoding error.
     """
 
     def __init__(self, path: Path, encoding: str = "utf-8") -> None:
         self.path = path
         self.encoding = codec_name(encoding)
-        self.bytes_read = 0
         self.size = 0
         self._file: BinaryIO | None = None
 
@@ -205,7 +151,10 @@ class CsvFile:
             self.size = self.path.stat().st_size
         except OSError as exc:
             raise CsvFileError(FileProblem.UNREADABLE, f"cannot read {self.path}: {exc}") from None
-        self._reader = csv.reader(self._lines(self._file))
+        # Decoded and split by the io module in C: a Python loop per line cost seconds a
+        # million lines.
+        text = io.TextIOWrapper(self._file, encoding=self.encoding, newline="\n")
+        self._reader = csv.reader(text)
         header = self._next_row()
         if header is None:
             raise CsvFileError(FileProblem.EMPTY, f"{self.path} is empty")
@@ -220,6 +169,12 @@ class CsvFile:
     ) -> None:
         if self._file is not None:
             self._file.close()
+
+    @property
+    def bytes_read(self) -> int:
+        """How far the file has been read (to within the text layer's 8 KiB read-ahead)."""
+        assert self._file is not None
+        return self._file.tell()
 
     def chunks(self, size: int) -> Iterator[Chunk]:
         rows: list[tuple[int, list[str]]] = []
@@ -249,44 +204,18 @@ class CsvFile:
                         "save the file with Windows (CRLF) or Unix (LF) line ends"
                     )
                 raise CsvFileError(FileProblem.MALFORMED, message, line=line) from None
-            # Spreadsheets leave blank rows and rows of empty cells; they are no records.
-            if any(cell.strip() for cell in cells):
-                return line, cells
-
-    def _lines(self, binary: BinaryIO) -> Iterator[str]:
-        decoder = codecs.getincrementaldecoder(self.encoding)()
-        pending = ""
-        line = 0
-        for raw in binary:
-            self.bytes_read += len(raw)
-            try:
-                text = pending + decoder.decode(raw)
             except UnicodeDecodeError as exc:
-                raise self._decode_error(line + 1, exc) from None
-            if text.endswith("\n") and text.count("\n") == 1:
-                line += 1
-                pending = ""
-                yield text
-                continue
-            # Only for encodings where b"\n" is not a whole newline (UTF-16, UTF-32).
-            *complete, pending = text.split("\n")
-            for part in complete:
-                line += 1
-                yield part + "\n"
-        try:
-            pending += decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            raise self._decode_error(line + 1, exc) from None
-        if pending:
-            yield pending
-
-    def _decode_error(self, line: int, exc: UnicodeDecodeError) -> CsvFileError:
-        return CsvFileError(
-            FileProblem.ENCODING,
-            f"not valid {self.encoding.removesuffix('-sig')} ({exc.reason}); "
-            "give the file's encoding with --encoding (e.g. gbk, cp1252)",
-            line=line,
-        )
+                # check_decodable passed, so the file changed since.
+                raise CsvFileError(
+                    FileProblem.ENCODING,
+                    f"not valid {self.encoding.removesuffix('-sig')} ({exc.reason}); "
+                    "was the file changed during the import?",
+                    line=line,
+                ) from None
+            # Spreadsheets leave blank rows and rows of empty cells; they are no records.
+            # (The first test settles almost every row; the join is for the rest.)
+            if cells and (cells[0].strip() or "".join(cells).strip()):
+                return line, cells
 
 
 def check_decodable(path: Path, encoding: str) -> None:
@@ -308,114 +237,32 @@ def check_decodable(path: Path, encoding: str) -> None:
         pass
     # Slow, only on failure: decode line by line to say where.
     with path.open("rb") as binary:
-        source = CsvFile(path, encoding)
-        for _ in source._lines(binary):
-            pass
+        _locate_decoding_error(binary, codec)
     # Only if the file changed between the two passes.
     raise CsvFileError(FileProblem.ENCODING, f"not valid {codec.removesuffix('-sig')}")
 
 
-def check_rows(
-    rows: Sequence[tuple[int, list[str]]], rules: Rules
-) -> tuple[list[Record], list[Rejection]]:
-    """Check and normalise records; runs in worker processes, so it touches no database."""
-    records: list[Record] = []
-    rejections: list[Rejection] = []
-    for line, cells in rows:
-        outcome = check_row(line, cells, rules)
-        if isinstance(outcome, Rejection):
-            rejections.append(outcome)
-        else:
-            records.append(outcome)
-    return records, rejections
+def _locate_decoding_error(binary: BinaryIO, codec: str) -> None:
+    """Raise CsvFileError for the first physical line that does not decode."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    line = 1
+    for raw in binary:
+        try:
+            text = decoder.decode(raw)
+        except UnicodeDecodeError as exc:
+            raise _decode_error(codec, line, exc) from None
+        # Counted in decoded text: in UTF-16 a b"\n" byte is not always a line end.
+        line += text.count("\n")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise _decode_error(codec, line, exc) from None
 
 
-def check_row(line: int, cells: list[str], rules: Rules) -> Record | Rejection:
-    layout = rules.layout
-    values: dict[str, str | None] = {}
-    for column, index in layout.positions:
-        text = cells[index].strip() if index < len(cells) else ""
-        if "\r" in text:
-            text = text.replace("\r\n", "\n")
-        values[column] = text or None
-    external_id = values.get("external_id")
-
-    def reject(field: str, problem: Problem, value: str | None = None) -> Rejection:
-        return Rejection(line, external_id, field, problem, value)
-
-    if any(cells[i].strip() for i in layout.unnamed if i < len(cells)) or any(
-        cell.strip() for cell in cells[layout.width :]
-    ):
-        return reject("row", Problem.EXTRA_CELLS)
-    for column, value in values.items():
-        if value is not None and "\x00" in value:
-            return reject(column, Problem.NUL)
-    for column, limit in MAX_LENGTH.items():
-        value = values.get(column)
-        if value is not None and len(value) > limit:
-            return reject(column, Problem.TOO_LONG, f"{len(value)} > {limit} characters")
-    name = values.get("name")
-    if name is None:
-        return reject("name", Problem.MISSING)
-
-    phones: list[tuple[str, str, str | None]] = []
-    for column in PHONE_COLUMNS:
-        raw = values.get(column)
-        if raw is None:
-            continue
-        number = normalize(raw, rules.region, rules.outside_prefix)
-        if number.problem == "unparseable":
-            return reject(column, Problem.UNPARSEABLE, raw)
-        if number.problem == "impossible":
-            return reject(column, Problem.IMPOSSIBLE, raw)
-        if not number.key:
-            return reject(column, Problem.NOT_A_NUMBER, raw)
-        if number.extension and len(number.extension) > MAX_EXTENSION:
-            return reject(column, Problem.TOO_LONG, raw)
-        phones.append((raw, number.key, number.extension))
-
-    emails: list[str] = []
-    seen: set[str] = set()
-    for address in EMAIL_SEPARATORS.split(values.get("email") or ""):
-        address = address.strip()
-        if not address:
-            continue
-        if not EMAIL.fullmatch(address):
-            return reject("email", Problem.INVALID_EMAIL, address)
-        if address.casefold() not in seen:
-            seen.add(address.casefold())
-            emails.append(address)
-    if not phones and not emails:
-        return reject("phone/email", Problem.NO_CONTACT)
-
-    return Record(
+def _decode_error(codec: str, line: int, exc: UnicodeDecodeError) -> CsvFileError:
+    return CsvFileError(
+        FileProblem.ENCODING,
+        f"not valid {codec.removesuffix('-sig')} ({exc.reason}); "
+        "give the file's encoding with --encoding (e.g. gbk, cp1252)",
         line=line,
-        external_id=external_id,
-        name=name,
-        company=values.get("company"),
-        tier=values.get("tier"),
-        notes=values.get("notes"),
-        emails=tuple(emails),
-        phones=tuple(phones),
-        folded_name=" ".join(fold(name).split()),
     )
-
-
-# -- worker processes ------------------------------------------------------------------------
-
-_rules: Rules | None = None
-
-
-def start_worker(rules: Rules) -> None:
-    """Pool initializer: the rules travel once per worker, not with every chunk."""
-    global _rules
-    _rules = rules
-    # Ctrl+C is the importing process's to handle; it stops the workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def check_rows_in_worker(
-    rows: Sequence[tuple[int, list[str]]],
-) -> tuple[list[Record], list[Rejection]]:
-    assert _rules is not None, "start_worker was not run in this process"
-    return check_rows(rows, _rules)
