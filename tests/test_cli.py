@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from callcenter.cli.main import cli
+from callcenter.db import migrate
 from callcenter.domain.customers import CustomerDraft, PhoneEntry
 
 
@@ -27,11 +28,11 @@ def test_db_upgrade_and_current(tmp_path):
     assert json.loads(before.output)["state"] == "empty"
     upgraded = runner.invoke(cli, ["--db", url, "db", "upgrade", "--json"])
     assert upgraded.exit_code == 0, upgraded.output
-    assert json.loads(upgraded.output) == {"from": None, "to": "0001"}
+    assert json.loads(upgraded.output) == {"from": None, "to": migrate.head_revision()}
     again = runner.invoke(cli, ["--db", url, "db", "upgrade"])
     assert "already at the newest revision" in again.output
     after = json.loads(runner.invoke(cli, ["--db", url, "--json", "db", "current"]).output)
-    assert (after["revision"], after["state"]) == ("0001", "current")
+    assert (after["revision"], after["state"]) == (migrate.head_revision(), "current")
 
 
 def test_users_add_list_disable(run):
