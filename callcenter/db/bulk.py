@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Index
+from sqlalchemy import Connection, Engine, Index, inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from callcenter.db.tables import Base
@@ -41,12 +41,27 @@ def _deferred_indexes(columns: Columns) -> list[Index]:
 def restore_indexes(engine: Engine, columns: Columns = DEFERRED_INDEX_COLUMNS) -> None:
     """Create any index a bulk load dropped and could not rebuild (it was killed, say)."""
     with engine.begin() as connection:
+        inspector = inspect(connection)
+        missing = [
+            index
+            for index in _deferred_indexes(columns)
+            if index.table is not None
+            and index.name not in {i["name"] for i in inspector.get_indexes(index.table.name)}
+        ]
+        if not missing:
+            return
+        sqlite = connection.dialect.name == "sqlite"
+        cache = connection.exec_driver_sql("PRAGMA cache_size").scalar() if sqlite else None
         tune_for_bulk(connection, BIG_CACHE_KIB)
-        if connection.dialect.name == "sqlite":
+        if sqlite:
             # Lets SQLite sort the index keys on two threads.
             connection.exec_driver_sql("PRAGMA threads = 2")
-        for index in _deferred_indexes(columns):
-            index.create(connection, checkfirst=True)
+        for index in missing:
+            index.create(connection)
+        if sqlite:
+            # The connection goes back to the pool: without the big cache it was lent for.
+            connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache or -2000)}")
+            connection.exec_driver_sql("PRAGMA threads = 0")
 
 
 @contextmanager

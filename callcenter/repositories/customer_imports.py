@@ -9,7 +9,8 @@ from sqlalchemy import func, insert, select
 
 from callcenter.db.tables import Customer as CustomerRow
 from callcenter.db.tables import CustomerPhone, CustomerSearchTerm, utcnow
-from callcenter.repositories.customer_staging import MAX_RAW, CheckedCustomer, CustomerStaging
+from callcenter.repositories.customer_staging import CustomerStaging
+from callcenter.repositories.staged_customers import MAX_RAW, CheckedCustomer
 
 CUSTOMER_COLUMNS = (
     "id",

@@ -176,13 +176,17 @@ class CsvFile:
         assert self._file is not None
         return self._file.tell()
 
-    def chunks(self, size: int) -> Iterator[Chunk]:
+    def chunks(self, size: int, first: int | None = None) -> Iterator[Chunk]:
+        """Chunks of `size` records; from `first` records, twice as many each time up to
+        `size` (so whatever takes the chunks starts sooner)."""
+        wanted = min(size, first or size)
         rows: list[tuple[int, list[str]]] = []
         while (row := self._next_row()) is not None:
             rows.append(row)
-            if len(rows) >= size:
+            if len(rows) >= wanted:
                 yield Chunk(rows, self.bytes_read)
                 rows = []
+                wanted = min(size, 2 * wanted)
         if rows:
             yield Chunk(rows, self.bytes_read)
 

@@ -36,6 +36,7 @@ __all__ = ["ImportSummary", "Progress", "import_customers"]
 # each commit writes every index page it touched. Reading ahead holds a few chunks.
 CHUNK_SIZE = 50_000
 BATCH_SIZE = 50_000
+FIRST_CHUNK_DIVISOR = 8
 # Below this size starting worker processes costs more than it saves.
 POOL_MIN_BYTES = 4 << 20
 WORKERS = 2
@@ -73,7 +74,9 @@ def import_customers(
             workers = WORKERS if source.size >= POOL_MIN_BYTES else 0
         # Enough chunks in flight to keep the workers busy while one is written.
         depth = workers + max(2, batch_size // chunk_size)
-        chunks = source.chunks(chunk_size)
+        # Small chunks first: the workers' first results come sooner, and the writer waits
+        # less for them.
+        chunks = source.chunks(chunk_size, first=max(1, chunk_size // FIRST_CHUNK_DIVISOR))
         first = next(chunks, None)
         chunks = itertools.chain([first] if first else [], chunks)
         existing, digests = _existing_customers(database)

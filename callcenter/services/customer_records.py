@@ -21,8 +21,14 @@ import phonenumbers.re_util
 
 from callcenter.domain.phone import digits_reversed, national_part
 from callcenter.domain.search import fold, terms_for
-from callcenter.repositories.customer_staging import StagedRow, stage
-from callcenter.services.csv_records import EMAIL, EMAIL_SEPARATORS, PHONE_COLUMNS, Layout
+from callcenter.repositories.staged_customers import StagedRow, stage
+from callcenter.services.csv_records import (
+    ABSENT,
+    EMAIL,
+    EMAIL_SEPARATORS,
+    PHONE_COLUMNS,
+    Layout,
+)
 from callcenter.services.import_numbers import NumberReader
 
 # Longest values the customers table holds (String(n) columns); PostgreSQL refuses longer ones.
@@ -169,51 +175,56 @@ class _Checker:
     def __init__(self, rules: Rules) -> None:
         layout = rules.layout
         self.key = rules.digest_key()
-        self.positions = layout.positions
-        self.width = layout.width
+        self.width = width = layout.width
         self.unnamed = layout.unnamed
-        self.at = {column: layout.index(column) for column in MAX_LENGTH}
-        self.phone_at = [(column, layout.index(column)) for column in PHONE_COLUMNS]
-        self.email_at = layout.index("email")
-        self.notes_at = layout.index("notes")
+        self.positions = layout.positions
+
+        # A column the header lacks reads the cell just past the header's: always blank
+        # where a value is read (a row with anything there is rejected first).
+        def at(column: str) -> int:
+            index = layout.index(column)
+            return width if index == ABSENT else index
+
+        self.limits = [(column, at(column), limit) for column, limit in MAX_LENGTH.items()]
+        self.external_id_at = layout.index("external_id")
+        self.name_at = at("name")
+        self.company_at = at("company")
+        self.tier_at = at("tier")
+        self.phone_at = [(column, at(column)) for column in PHONE_COLUMNS]
+        self.email_at = at("email")
+        self.notes_at = at("notes")
         self.numbers = NumberReader(rules.region, rules.outside_prefix)
 
     def check(self, line: int, cells: list[str]) -> Record | Rejection:
-        count = len(cells)
-
-        def cell(index: int) -> str | None:
-            if index >= count:
-                return None
-            text = cells[index].strip()
-            if "\r" in text:
-                text = text.replace("\r\n", "\n")
-            return text or None
-
-        at = self.at
-        external_id = cell(at["external_id"])
-        if (count > self.width and any(c.strip() for c in cells[self.width :])) or any(
-            cells[i].strip() for i in self.unnamed if i < count
-        ):
+        width = self.width
+        joined = "".join(cells)
+        # Each cell as read: stripped, CRLF inside quotes made LF; "" where the row is short.
+        if "\r" in joined:
+            texts = [cell.strip().replace("\r\n", "\n") for cell in cells]
+        else:
+            texts = [cell.strip() for cell in cells]
+        if len(texts) <= width:
+            texts += [""] * (width + 1 - len(texts))
+        external_id = None if self.external_id_at == ABSENT else texts[self.external_id_at] or None
+        if any(texts[width:]) or any(texts[i] for i in self.unnamed):
             return Rejection(line, external_id, "row", Problem.EXTRA_CELLS)
-        if "\x00" in "".join(cells):
+        if "\x00" in joined:
             # Named in column order; a NUL elsewhere made the row rejected just above.
             for column, index in self.positions:
-                if "\x00" in (cell(index) or ""):
+                if "\x00" in texts[index]:
                     return Rejection(line, external_id, column, Problem.NUL)
-        values = {column: cell(index) for column, index in at.items()}
-        for column, limit in MAX_LENGTH.items():
-            value = values[column]
-            if value is not None and len(value) > limit:
-                detail = f"{len(value)} > {limit} characters"
+        for column, index, limit in self.limits:
+            if len(texts[index]) > limit:
+                detail = f"{len(texts[index])} > {limit} characters"
                 return Rejection(line, external_id, column, Problem.TOO_LONG, detail)
-        name = values["name"]
-        if name is None:
+        name = texts[self.name_at]
+        if not name:
             return Rejection(line, external_id, "name", Problem.MISSING)
 
         phones: dict[str, Phone] = {}
         for column, index in self.phone_at:
-            raw = cell(index)
-            if raw is None:
+            raw = texts[index]
+            if not raw:
                 continue
             number = self.numbers.normalize(raw)
             problem = None
@@ -239,7 +250,7 @@ class _Checker:
 
         emails: list[str] = []
         seen: set[str] = set()
-        for address in EMAIL_SEPARATORS.split(cell(self.email_at) or ""):
+        for address in EMAIL_SEPARATORS.split(texts[self.email_at]):
             address = address.strip()
             if not address:
                 continue
@@ -251,15 +262,15 @@ class _Checker:
         if not phones and not emails:
             return Rejection(line, external_id, "phone/email", Problem.NO_CONTACT)
 
-        company = values["company"]
+        company = texts[self.company_at] or None
         digest = record_digest(self.key, cells) if external_id else None
         return Record(
             line=line,
             external_id=external_id,
             name=name,
             company=company,
-            tier=values["tier"],
-            notes=cell(self.notes_at),
+            tier=texts[self.tier_at] or None,
+            notes=texts[self.notes_at] or None,
             emails=tuple(emails),
             phones=tuple(phones.values()),
             folded_name=" ".join(fold(name).split()),

@@ -59,16 +59,19 @@ def _desc(desc: object) -> _Desc | None:
     )
 
 
+# The number types "valid" looks at (_number_type_helper's, less general_desc); a number
+# is valid if it is any of them, so the common ones go first.
 _TYPES = (
-    "premium_rate",
+    "fixed_line",
+    "mobile",
     "toll_free",
+    "premium_rate",
     "shared_cost",
     "voip",
     "personal_number",
     "pager",
     "uan",
     "voicemail",
-    "fixed_line",
 )
 
 
@@ -90,10 +93,13 @@ class _Region:
         self.local_lengths: frozenset[int] = frozenset(
             (general.possible_length_local_only or ()) if general else ()
         )
-        types = [_desc(getattr(metadata, name, None)) for name in _TYPES]
-        if not metadata.same_mobile_and_fixed_line_pattern:
-            # With the same pattern a number that is no fixed line is no mobile either.
-            types.append(_desc(metadata.mobile))
+        types = [
+            _desc(getattr(metadata, name, None))
+            for name in _TYPES
+            # With the same pattern, phonenumbers takes a number that is no fixed line
+            # for no mobile either (whatever the mobile lengths say).
+            if name != "mobile" or not metadata.same_mobile_and_fixed_line_pattern
+        ]
         self.types = [t for t in types if t is not None]
 
     def is_valid(self, nsn: str) -> bool:

@@ -24,7 +24,7 @@ from callcenter.domain.customers import Customer, CustomerDraft, PhoneEntry
 from callcenter.domain.errors import ConflictError
 from callcenter.domain.search import fold
 from callcenter.domain.users import Actor
-from callcenter.repositories.customer_staging import STAGED
+from callcenter.repositories.staged_customers import STAGED
 from callcenter.services.csv_records import PHONE_COLUMNS
 from callcenter.services.customer_records import (
     Known,
