@@ -18,7 +18,7 @@ from sqlalchemy import text
 from callcenter.bootstrap import open_database
 from callcenter.cli.main import cli
 from callcenter.db import migrate
-from callcenter.db.tables import Base
+from callcenter.db.models import Base
 from callcenter.domain.phone import normalize
 from callcenter.domain.users import Actor
 from callcenter.services.demo_data import (

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from callcenter.bootstrap import open_database
 from callcenter.db import migrate
-from callcenter.db.tables import Base
+from callcenter.db.models import Base
 
 
 def test_migrated_schema_equals_the_models(database):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from callcenter.db.tables import Base
+from callcenter.db.models import Base
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -1,0 +1,3 @@
+"""Table models for callbacks; registered on the shared metadata by `callcenter.db.models`."""
+
+from __future__ import annotations
