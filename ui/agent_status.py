@@ -8,22 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
+from callcenter.clock import utc_now
 from callcenter.domain.calls import AgentState
 from callcenter.services.agent_state import AgentStateService
 from ui.context import AppContext
 from ui.outbox import Outbox
 
 BUSY = (AgentState.ON_CALL, AgentState.AFTER_CALL_WORK)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

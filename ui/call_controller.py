@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
+from callcenter.clock import utc_now
 from callcenter.domain.calls import AgentState, Direction
 from callcenter.domain.errors import ValidationError
 from callcenter.domain.phone import normalize
@@ -31,10 +32,6 @@ from ui.outbox import Outbox
 from ui.telephony_bridge import PhoneLine
 
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class CallController(QObject):

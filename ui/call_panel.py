@@ -7,8 +7,6 @@ put in the window's Call menu, so they work wherever the focus is.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from callcenter.clock import utc_now
 from callcenter.domain.calls import Direction, Disposition
 from callcenter.domain.phone import format_for_display
 from callcenter.services.active_call import ActiveCall, CallPhase, WrapUpMode
@@ -38,10 +37,6 @@ PHASE_TEXT = {
     CallPhase.HELD: "On hold",
     CallPhase.WRAP_UP: "Wrap-up",
 }
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class CallPanel(QFrame):

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from callcenter.bootstrap import Database
+from callcenter.clock import Clock, utc_now
 from callcenter.domain.calls import AgentState
 from callcenter.domain.errors import ValidationError
 from callcenter.domain.users import Actor
-
-Clock = Callable[[], datetime]
-
-
-def utc_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 class AgentStateService:
     """Every change closes the agent's open span and opens the next: occupancy is built on it."""
 
-    def __init__(self, database: Database, clock: Clock = utc_clock) -> None:
+    def __init__(self, database: Database, clock: Clock = utc_now) -> None:
         self._database = database
         self._clock = clock
 

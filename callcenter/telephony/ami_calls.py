@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from callcenter.clock import utc_now
 from callcenter.domain.calls import Direction
 from callcenter.telephony.ami_protocol import AmiMessage
 from callcenter.telephony.events import (
@@ -23,7 +24,6 @@ from callcenter.telephony.events import (
     CallResumed,
     CallRinging,
     CallTransferred,
-    utc_now,
 )
 
 _NO_NUMBER = {"", "<unknown>", "unknown", "s"}

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
+from callcenter.clock import utc_now
 from callcenter.domain.calls import Direction
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _check_aware(at: datetime) -> None:
