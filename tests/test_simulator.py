@@ -13,14 +13,8 @@ from sqlalchemy import func, select
 
 from callcenter.cli.main import cli
 from callcenter.db.tables import AgentStateChange, Call
+from callcenter.kpi.erlang import erlang_b, erlang_c, staffing, traffic
 from callcenter.simulator.engine import Kind, SimulationConfig, measure, simulate
-from callcenter.simulator.erlang_c import (
-    average_speed_of_answer,
-    erlang_b,
-    erlang_c,
-    service_level,
-    traffic_intensity,
-)
 from callcenter.simulator.writer import SimulationWriter
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -34,21 +28,20 @@ def test_erlang_c_matches_published_tables():
     assert erlang_c(10, 8.0) == pytest.approx(0.4092, abs=1e-4)
     assert erlang_c(2, 1.0) == pytest.approx(1 / 3)
     assert erlang_b(1, 1.0) == pytest.approx(0.5)
-    # 80/20 example: 100 calls per 30 min at 180 s AHT is 10 Erlangs; 13 agents give ~79 %.
-    traffic = traffic_intensity(200, 180)
-    assert traffic == pytest.approx(10.0)
-    assert service_level(13, traffic, 180, 20) == pytest.approx(0.79, abs=0.01)
-    assert average_speed_of_answer(13, traffic, 180) == pytest.approx(
-        erlang_c(13, traffic) * 180 / 3
-    )
+    # 200 calls an hour at 180 s AHT is 10 Erlangs; 13 agents answer ~79 % within 20 s.
+    erlangs = traffic(200, 3600, 180)
+    assert erlangs == pytest.approx(10.0)
+    thirteen = staffing(13, erlangs, 180, 20)
+    assert thirteen.service_level == pytest.approx(0.79, abs=0.01)
+    assert thirteen.asa_s == pytest.approx(erlang_c(13, erlangs) * 180 / 3)
 
 
 def test_erlang_c_is_stable_for_large_centres_and_saturation():
     p = erlang_c(2000, 1950.0)
     assert 0 < p < 1 and math.isfinite(p)
     assert erlang_c(5, 5.0) == 1.0
-    assert service_level(5, 6.0, 180, 20) == 0.0
-    assert average_speed_of_answer(5, 5.0, 180) == math.inf
+    assert staffing(5, 6.0, 180, 20).service_level == 0.0
+    assert staffing(5, 5.0, 180, 20).asa_s == math.inf
     assert erlang_c(3, 0.0) == 0.0
 
 
@@ -61,11 +54,11 @@ def test_service_level_agrees_with_erlang_c_with_unlimited_patience():
         agents=6, calls_per_hour=80, aht_s=180, duration_s=1000 * 3600, seed=7
     )
     stats = measure(simulate(config), threshold_s=20)
-    predicted = service_level(6, traffic_intensity(80, 180), 180, 20)
+    predicted = staffing(6, traffic(80, 3600, 180), 180, 20)
     assert stats.offered > 75000
     assert stats.abandoned == 0
-    assert stats.service_level == pytest.approx(predicted, abs=0.03)
-    assert stats.asa_s == pytest.approx(average_speed_of_answer(6, 4.0, 180), rel=0.2)
+    assert stats.service_level == pytest.approx(predicted.service_level, abs=0.03)
+    assert stats.asa_s == pytest.approx(predicted.asa_s, rel=0.2)
 
 
 def test_events_are_in_time_order_and_every_call_and_agent_finishes():

@@ -25,6 +25,7 @@ from callcenter.db.tables import utcnow
 from callcenter.domain.calls import AgentState, CallRecord, CallSource, Direction
 from callcenter.domain.phone import normalize
 from callcenter.domain.users import Actor, Role
+from callcenter.kpi.erlang import staffing, traffic
 from callcenter.simulator.engine import (
     Kind,
     SimCall,
@@ -32,11 +33,6 @@ from callcenter.simulator.engine import (
     SimulationConfig,
     SimulationStats,
     simulate,
-)
-from callcenter.simulator.erlang_c import (
-    average_speed_of_answer,
-    service_level,
-    traffic_intensity,
 )
 from callcenter.uow import UnitOfWork
 
@@ -117,8 +113,13 @@ class SimulationWriter:
         self._queue_id: int | None = None
         self._logins: list[str] = []
         self._now = 0.0
-        traffic = traffic_intensity(config.calls_per_hour, config.aht_s)
-        unlimited = config.patience_s is None
+        erlangs = traffic(config.calls_per_hour, 3600.0, config.aht_s)
+        # Erlang C assumes nobody hangs up: a prediction only with unlimited patience.
+        predicted = (
+            staffing(config.agents, erlangs, config.aht_s, threshold_s)
+            if config.patience_s is None
+            else None
+        )
         self.result = SimulationResult(
             run_id=self._run_id,
             queue=queue,
@@ -126,15 +127,9 @@ class SimulationWriter:
             started_at=self._start,
             ended_at=self._start,
             stats=SimulationStats(threshold_s, short_abandon_s),
-            traffic_erlangs=traffic,
-            erlang_c_service_level=(
-                service_level(config.agents, traffic, config.aht_s, threshold_s)
-                if unlimited
-                else None
-            ),
-            erlang_c_asa_s=(
-                average_speed_of_answer(config.agents, traffic, config.aht_s) if unlimited else None
-            ),
+            traffic_erlangs=erlangs,
+            erlang_c_service_level=None if predicted is None else predicted.service_level,
+            erlang_c_asa_s=None if predicted is None else predicted.asa_s,
         )
 
     def run(self, events: Iterable[SimEvent] | None = None) -> SimulationResult:
