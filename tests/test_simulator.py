@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from datetime import UTC, datetime
 from itertools import pairwise
 
@@ -13,9 +14,13 @@ from sqlalchemy import func, select
 
 from callcenter.cli.main import cli
 from callcenter.db.tables import AgentStateChange, Call
+from callcenter.domain.customers import CustomerDraft, PhoneEntry
+from callcenter.domain.phone import normalize
 from callcenter.kpi.erlang import erlang_b, erlang_c, staffing, traffic
+from callcenter.simulator.desk_ring import DeskRinger
 from callcenter.simulator.engine import Kind, SimulationConfig, measure, simulate
 from callcenter.simulator.writer import SimulationWriter
+from callcenter.telephony import pop_link
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -216,3 +221,66 @@ def test_cli_simulate_json(database):
     assert data["erlang_c_service_level"] is not None
     bad = CliRunner().invoke(cli, ["--db", url, "simulate", *args, "--speed", "0"])
     assert bad.exit_code == 2 and "--speed" in bad.output
+
+
+# -- callers and the trainee's desktop -----------------------------------------------------
+
+
+def _customers_with_numbers(database, actor, count: int) -> set[str]:
+    numbers = {f"+1617555{n:04d}" for n in range(count)}
+    with database.uow(actor) as uow:
+        for n, number in enumerate(sorted(numbers)):
+            uow.customers.add(
+                CustomerDraft(f"Caller {n}", (PhoneEntry(number, normalize(number, "US").key),))
+            )
+        uow.commit()
+    return numbers
+
+
+def test_callers_are_mostly_the_centres_customers(database, actor):
+    numbers = _customers_with_numbers(database, actor, 30)
+    config = SimulationConfig(agents=3, calls_per_hour=120, aht_s=120, duration_s=7200, seed=5)
+    SimulationWriter(database, actor, config, start=START, speed=None).run()
+    calls, _states = _rows(database)
+    known = [c for c in calls if c.caller_raw in numbers]
+    assert len(calls) > 150
+    # 5 % withhold their number and 10 % of the rest are strangers: about 85 % known.
+    assert 0.75 <= len(known) / len(calls) <= 0.95
+    assert len({c.caller_raw for c in known}) > 20  # not one number over and over
+    assert all(c.caller_key == normalize(c.caller_raw, "US").key for c in known)
+
+
+def test_fictional_callers_when_asked(database, actor):
+    numbers = _customers_with_numbers(database, actor, 5)
+    config = SimulationConfig(agents=2, calls_per_hour=60, aht_s=120, duration_s=3600, seed=5)
+    SimulationWriter(database, actor, config, start=START, speed=None, customers_call=False).run()
+    calls, _states = _rows(database)
+    assert calls and not any(c.caller_raw in numbers for c in calls)
+
+
+def test_desk_ringer_counts_what_the_desktop_answered():
+    answers = iter(["OK", "BUSY", "ERROR nobody is signed in"])
+    sent: list[tuple[str, str]] = []
+
+    def send(number: str, queue: str) -> str:
+        sent.append((number, queue))
+        try:
+            return next(answers)
+        except StopIteration:
+            raise pop_link.NoDesktop("gone") from None
+
+    ringer = DeskRinger(1.0, random.Random(1), send=send)
+    for caller in ["+16175550001", "anonymous", "+16175550002", "+16175550003", "+1617555004"]:
+        ringer.offer(caller, "Sales")
+    assert sent[0] == ("+16175550001", "Sales") and len(sent) == 4  # withheld numbers stay
+    assert (ringer.counts.offered, ringer.counts.rung, ringer.counts.busy) == (4, 1, 1)
+    assert ringer.counts.unreachable == 2
+    with pytest.raises(ValueError):
+        DeskRinger(0, random.Random(1))
+
+
+def test_a_trainee_cannot_take_calls_at_full_speed(sqlite_database):
+    url = sqlite_database.url.render_as_string(hide_password=False)
+    args = ["--agents", "1", "--calls-per-hour", "30", "--aht", "120", "--speed", "max"]
+    result = CliRunner().invoke(cli, ["--db", url, "simulate", *args, "--ring-desktop", "0.5"])
+    assert result.exit_code == 2 and "--speed" in result.output

@@ -11,6 +11,9 @@ one line to it and the desktop answers ``OK``:
   Enter there calls it; nothing is dialled by itself. During a call the card stays on the
   caller: the number only goes to the dial box.
 - ``SHOW``: bring the window (or the sign-in dialog) forward.
+- ``RING <number><TAB><queue>``: the training line rings with a call from that number, as if the
+  PBX had offered it (`callcenter simulate --ring-desktop` sends trainees the simulated callers).
+  Answered ``BUSY`` while a call is on the desk, ``ERROR`` before anyone signed in.
 
 A number that arrives before anyone has signed in is popped as soon as the main window opens.
 """
@@ -66,6 +69,8 @@ class SingleInstance(QObject):
     def __init__(self, path: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path = path or pop_link.socket_path()
+        # Answers a RING with OK, BUSY or ERROR: the caller is told, so it is not a signal.
+        self.ring_handler: Callable[[str, str], str] | None = None
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._accept)
@@ -112,6 +117,9 @@ class SingleInstance(QObject):
             elif command == "SHOW":
                 reply = b"OK\n"
                 self.show_requested.emit()
+            elif command == "RING" and self.ring_handler is not None:
+                number, _, queue = argument.partition("\t")
+                reply = f"{self.ring_handler(number, queue.strip())}\n".encode()
             else:
                 reply = b"ERROR unknown request\n"
             connection.write(reply)
@@ -144,6 +152,16 @@ class PopRouter(QObject):
         for widget in QApplication.topLevelWidgets():  # the sign-in dialog
             if widget.isVisible():
                 bring_forward(widget)
+
+    def ring(self, number: str, queue: str) -> str:
+        """A call offered to the training line, unless one is on the desk already."""
+        window = self._window()
+        if window is None or not window.isVisible():
+            return "ERROR nobody is signed in"
+        if window.desk.calls.call is not None:
+            return "BUSY"
+        window.desk.training.ring(number, queue=queue or None)
+        return "OK"
 
     def _deliver(self) -> None:
         if self.pending is None:
@@ -190,6 +208,7 @@ def start_link(
     router = PopRouter(window, link)
     link.pop_requested.connect(router.pop)
     link.show_requested.connect(router.show)
+    link.ring_handler = router.ring
     link.listen()
     if pending:
         router.pop(pending)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+import random
 import re
+from dataclasses import asdict
 from typing import Any
 
 import click
 
 from callcenter.cli.context import CliContext, errors, pass_context
 from callcenter.cli.options import json_option
+from callcenter.simulator.desk_ring import DeskRinger
 from callcenter.simulator.engine import SimulationConfig
 from callcenter.simulator.writer import SimulationResult, SimulationWriter
 
@@ -79,6 +82,21 @@ def _speed(_ctx: click.Context, _param: click.Parameter, value: str) -> float | 
     help="Service-level threshold in seconds, for the summary.",
 )
 @click.option("--seed", type=int, default=None, help="The same seed gives the same run.")
+@click.option(
+    "--callers",
+    type=click.Choice(["customers", "fictional"]),
+    default="customers",
+    show_default=True,
+    help="customers: mostly existing customers (their cards pop); fictional: 555 numbers.",
+)
+@click.option(
+    "--ring-desktop",
+    "ring_desktop",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=None,
+    metavar="SHARE",
+    help="Also ring this share of the callers (0.1: one in ten) on the trainee's running desktop.",
+)
 @json_option
 @pass_context
 def simulate(
@@ -92,6 +110,8 @@ def simulate(
     queue: str,
     threshold: int,
     seed: int | None,
+    callers: str,
+    ring_desktop: float | None,
 ) -> None:
     """Simulate a queue and write its calls and agent states to the database.
 
@@ -101,7 +121,15 @@ def simulate(
     ... (created in team Simulator if missing); calls have source simulator. Ctrl+C ends the
     run: waiting callers hang up and the agents log out. The summary compares the service
     level with Erlang C's prediction when patience is unlimited.
+
+    Callers are mostly existing customers (with --callers customers). With --ring-desktop, a
+    share of them also ring the training line of this user's running desktop, so a trainee
+    takes realistic calls, cards popping, while the supervisor views move.
     """
+    if ring_desktop is not None and speed is None:
+        raise click.BadParameter(
+            "a trainee cannot take calls at --speed max; use 1 (real time)", param_hint="--speed"
+        )
     config = SimulationConfig(
         agents=agents,
         calls_per_hour=calls_per_hour,
@@ -121,6 +149,8 @@ def simulate(
             threshold_s=threshold,
             region=settings.default_region,
             speed=speed,
+            customers_call=callers == "customers",
+            desk=None if ring_desktop is None else DeskRinger(ring_desktop, random.Random(seed)),
         )
         if speed is not None and not context.as_json:
             click.echo(
@@ -154,6 +184,7 @@ def result_json(result: SimulationResult) -> dict[str, Any]:
         "erlang_c_asa_s": _round(result.erlang_c_asa_s, 1),
         "calls_written": result.calls_written,
         "states_written": result.states_written,
+        "desktop": None if result.desk is None else asdict(result.desk),
     }
 
 
@@ -190,3 +221,9 @@ def _print(result: SimulationResult) -> None:
         f"{result.calls_written} calls and {result.states_written} agent states written "
         f"(queue {result.queue}, run {result.run_id})"
     )
+    desk = result.desk
+    if desk is not None:
+        click.echo(
+            f"Trainee's desktop: {desk.rung} of {desk.offered} offered calls rang, "
+            f"{desk.busy} found it busy, {desk.unreachable} did not reach it"
+        )

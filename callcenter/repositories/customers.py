@@ -358,6 +358,18 @@ class CustomerRepository(CustomerBatches):
             .execution_options(synchronize_session=False)
         )
 
+    def sample_numbers(self, limit: int) -> list[str]:
+        """Up to `limit` numbers of live customers, picked at random (simulated callers)."""
+        return list(
+            self._session.scalars(
+                select(CustomerPhone.raw)
+                .join(CustomerRow, CustomerRow.id == CustomerPhone.customer_id)
+                .where(CustomerRow.deleted_at.is_(None))
+                .order_by(func.random())
+                .limit(limit)
+            )
+        )
+
     def count(self) -> int:
         return int(
             self._session.scalar(

@@ -26,6 +26,8 @@ from callcenter.domain.calls import AgentState, CallRecord, CallSource, Directio
 from callcenter.domain.phone import normalize
 from callcenter.domain.users import Actor, Role
 from callcenter.kpi.erlang import staffing, traffic
+from callcenter.simulator.callers import SAMPLE_SIZE, CallerPool
+from callcenter.simulator.desk_ring import DeskRinger, DeskRings
 from callcenter.simulator.engine import (
     Kind,
     SimCall,
@@ -41,7 +43,6 @@ log = logging.getLogger(__name__)
 AGENT_LOGIN = "sim.agent{:02d}"
 TEAM = "Simulator"
 BATCH = 5000
-WITHHELD_SHARE = 0.05
 
 _STATE_AFTER = {
     Kind.LOGGED_IN: AgentState.AVAILABLE,
@@ -66,6 +67,7 @@ class SimulationResult:
     calls_written: int = 0
     states_written: int = 0
     interrupted: bool = False
+    desk: DeskRings | None = None  # callers offered to a trainee's desktop
 
 
 @dataclass
@@ -92,6 +94,8 @@ class SimulationWriter:
         start: datetime | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        customers_call: bool = True,
+        desk: DeskRinger | None = None,
     ) -> None:
         if speed is not None and speed <= 0:
             raise ValueError("speed must be positive (or None: as fast as possible)")
@@ -107,6 +111,9 @@ class SimulationWriter:
         self._rng = random.Random(None if config.seed is None else config.seed + 1)
         self._run_id = uuid.uuid4().hex[:10]
         self._callers: dict[int, str] = {}
+        self._customers_call = customers_call
+        self._pool = CallerPool([], self._rng)
+        self._desk = desk
         self._agents: dict[int, _Agent] = {}
         self._active: dict[int, SimCall] = {}
         self._finished: list[CallRecord] = []
@@ -130,6 +137,7 @@ class SimulationWriter:
             traffic_erlangs=erlangs,
             erlang_c_service_level=None if predicted is None else predicted.service_level,
             erlang_c_asa_s=None if predicted is None else predicted.asa_s,
+            desk=None if desk is None else desk.counts,
         )
 
     def run(self, events: Iterable[SimEvent] | None = None) -> SimulationResult:
@@ -157,6 +165,8 @@ class SimulationWriter:
     def _prepare(self) -> None:
         with self._database.uow(self._actor) as uow:
             self._queue_id = uow.queues.ensure(self._queue).id
+            if self._customers_call:
+                self._pool = CallerPool(uow.customers.sample_numbers(SAMPLE_SIZE), self._rng)
             for n in range(self._config.agents):
                 login = AGENT_LOGIN.format(n + 1)
                 user = uow.users.find(login) or uow.users.add(
@@ -178,6 +188,8 @@ class SimulationWriter:
                 touched[call.index] = call
                 if event.kind is Kind.JOINED:
                     self._active[call.index] = call
+                    if self._desk is not None:
+                        self._desk.offer(self._caller(call.index), self._queue)
                 elif event.kind in (Kind.WRAPPED_UP, Kind.ABANDONED):
                     self._active.pop(call.index, None)
                     self.result.stats.add(call)
@@ -266,13 +278,7 @@ class SimulationWriter:
     def _caller(self, index: int) -> str:
         caller = self._callers.get(index)
         if caller is None:
-            if self._rng.random() < WITHHELD_SHARE:
-                caller = "anonymous"
-            else:
-                # 555-01xx: numbers set aside for fiction in North America.
-                caller = f"+1{self._rng.choice(('212', '312', '415', '617'))}55501"
-                caller += f"{self._rng.randrange(100):02d}"
-            self._callers[index] = caller
+            caller = self._callers[index] = self._pool.next_caller()
         return caller
 
     def _record(self, call: SimCall, done: bool) -> CallRecord:

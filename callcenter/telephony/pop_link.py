@@ -93,3 +93,13 @@ def pop(number: str, path: str | None = None, timeout: float = 3.0) -> bool:
         return send(f"POP {number}", path, timeout) == "OK"
     except NoDesktop:
         return False
+
+
+def ring(number: str, queue: str, path: str | None = None, timeout: float = 3.0) -> str:
+    """Ring the running desktop's training line with a call from `number` in `queue`.
+
+    Returns the desktop's answer: ``OK`` (ringing), ``BUSY`` (a call is on the desk) or
+    ``ERROR ...`` (nobody signed in yet). Raises NoDesktop when no desktop is running.
+    """
+    # A tab ends the number: numbers have spaces in them, queue names may too.
+    return send(f"RING {clean_number(number)}\t{queue}", path, timeout)

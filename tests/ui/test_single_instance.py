@@ -161,3 +161,36 @@ def test_during_a_call_the_card_stays(qtbot, open_desk):
     assert "stays on the current call" in window.statusBar().currentMessage()
     qtbot.wait(200)
     assert window.card.name.text() == "Ada Lovelace"
+
+
+def test_a_simulated_caller_rings_the_trainees_desktop(qtbot, open_desk, socket_path):
+    """`callcenter simulate --ring-desktop`: the caller's card pops and the call is on the desk;
+    while it is, the next caller finds the desktop busy."""
+    window = open_desk()
+    link = SingleInstance(socket_path)
+    router = PopRouter(lambda: window, link)
+    link.ring_handler = router.ring
+    assert link.listen()
+    answers: list[str] = []
+
+    def ring_twice() -> None:
+        answers.append(pop_link.ring(ADA_NUMBER, "Support", socket_path))
+        answers.append(pop_link.ring("+1 415 555 0101", "Support", socket_path))
+
+    worker = threading.Thread(target=ring_twice)
+    worker.start()
+    qtbot.waitUntil(lambda: not worker.is_alive(), timeout=TIMEOUT)
+    assert answers == ["OK", "BUSY"], answers
+    qtbot.waitUntil(lambda: window.card.name.text() == "Ada Lovelace", timeout=5000)
+    call = window.desk.calls.call
+    assert call is not None and call.remote_raw == ADA_NUMBER and call.queue == "Support"
+    link.close()
+
+
+def test_a_ring_before_sign_in_is_refused(qtbot, desktop):
+    desktop.ring_handler = PopRouter(lambda: None, desktop).ring
+    answers: list[str] = []
+    worker = threading.Thread(target=lambda: answers.append(pop_link.ring("555", "Sales")))
+    worker.start()
+    qtbot.waitUntil(lambda: not worker.is_alive(), timeout=TIMEOUT)
+    assert answers == ["ERROR nobody is signed in"]
