@@ -41,6 +41,9 @@ class CollectorStats:
     failures: int = 0
 
 
+_FOLLOWS_THE_CALL = frozenset({AgentState.ON_CALL, AgentState.AFTER_CALL_WORK})
+
+
 class CollectorWriter:
     """Thread-safe `submit`; `flush` writes what is kept (call it from one thread)."""
 
@@ -64,7 +67,6 @@ class CollectorWriter:
         self._directory_at = 0.0
         self._directory_ttl = directory_ttl_s
         self._queues: dict[str, int | None] = {}
-        self._states: dict[int, tuple[AgentState, str | None]] = {}
         self.stats = CollectorStats(unknown_agents=set())
         self.finished: list[CallRecord] = []  # calls ended by the last flush, for the output
 
@@ -85,13 +87,11 @@ class CollectorWriter:
                 batch = [self._pending[i] for i in range(min(BATCH, len(self._pending)))]
             if not batch:
                 return True
-            states = dict(self._states)
             try:
                 with self._database.uow(self._actor) as uow:
                     finished = self._write(uow, batch)
                     uow.commit()
             except (DatabaseUnavailable, DBAPIError) as exc:
-                self._states = states  # the batch is written again in full
                 self._queues = {}  # queues it added were rolled back with it
                 self.stats.failures += 1
                 log.warning("database unreachable, %d changes kept: %s", self.kept, exc)
@@ -188,12 +188,15 @@ class CollectorWriter:
             wanted = (AgentState.AVAILABLE, None)
         else:
             wanted = (AgentState.LOGGED_OUT, None)
-        if user.id not in self._states:  # first sight: what the database says now
-            current = uow.agent_states.current(user.id)
-            if current is not None:
-                self._states[user.id] = (current[0], current[1])
-        if self._states.get(user.id) == wanted:
-            return  # the same pause, reported once per queue, or seen before a restart
+        # What the database says now, not what this collector last wrote: the agent's desktop
+        # writes states too, and is the one that follows their calls.
+        current = uow.agent_states.current(user.id)
+        if current is not None and (current[0], current[1]) == wanted:
+            return  # the same pause, reported once per queue, or replayed after a restart
+        if current is not None and current[0] in _FOLLOWS_THE_CALL:
+            # A pause pressed during a call stops the next one; the desktop changes the state
+            # after wrap-up. Overwriting "on call" here would hide the call from occupancy.
+            log.info("agent %s paused during a call; their desktop keeps the state", change.agent)
+            return
         uow.agent_states.change(user.id, wanted[0], change.at, wanted[1])
-        self._states[user.id] = wanted
         self.stats.states_written += 1

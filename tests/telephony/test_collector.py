@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from callcenter.cli.main import cli
 from callcenter.db.tables import AgentStateChange, Call
+from callcenter.domain.calls import AgentState
 from callcenter.domain.errors import DatabaseUnavailable
 from callcenter.domain.users import Role
 from callcenter.services.queue_collector import CollectorWriter
@@ -143,6 +144,39 @@ def test_writer_keeps_changes_through_an_outage_and_writes_them_once(
     assert call.answered_at is not None and call.ended_at is not None
     assert _states(database) == [(people["bob"], "break", None)]
     assert [r.source_call_id for r in writer.finished] == ["u1"]
+
+
+def test_pauses_follow_what_the_desktop_wrote_and_never_cut_a_call(database, actor, people):
+    """The desktop and the collector both write Bob's states: the database is the truth."""
+    writer = CollectorWriter(database, actor)
+    collect = QueueCollector()
+
+    def pause(paused: bool, second: float) -> None:
+        writer.submit(
+            collect.feed(
+                QueueMemberPaused(
+                    queue="support", at=at(second), interface="PJSIP/202", paused=paused
+                )
+            )
+        )
+        assert writer.flush()
+
+    pause(True, 5)
+    # Bob's desktop makes him available again, then he takes a call on it.
+    with database.uow(actor) as uow:
+        uow.agent_states.change(people["bob"], AgentState.AVAILABLE, at(20))
+        uow.commit()
+    pause(True, 30)  # not "the same pause as before": the desktop changed it meanwhile
+    with database.uow(actor) as uow:
+        uow.agent_states.change(people["bob"], AgentState.ON_CALL, at(40))
+        uow.commit()
+    pause(False, 50)  # pressed during the call: the call's state stays
+    assert _states(database) == [
+        (people["bob"], "break", None),
+        (people["bob"], "available", None),
+        (people["bob"], "break", None),
+        (people["bob"], "on_call", None),
+    ]
 
 
 @pytest.fixture
