@@ -44,13 +44,8 @@ class CustomerBatches(CustomerImports):
         login = self._actor.login
         connection = self._session.connection()
         if connection.dialect.name == "sqlite":
-            # SQLite cannot return a multi-row INSERT's ids in parameter order, so SQLAlchemy
-            # would insert row by row. A new row gets max(id) + 1 anyway, and naming the ids is
-            # as safe: if another writer commits after the max() is read, this transaction's
-            # INSERT fails (a stale snapshot cannot take the write lock) instead of colliding.
-            first = (connection.scalar(select(func.max(CustomerRow.id))) or 0) + 1
+            ids = self._new_sqlite_ids(len(drafts))
             scalars = attrgetter(*SCALAR_FIELDS)
-            ids = list(range(first, first + len(drafts)))
             self._insert_rows(
                 CustomerRow,
                 ("id", *SCALAR_FIELDS, "emails", "version", *CREATED_AND_UPDATED),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from operator import itemgetter
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from callcenter.db.tables import Customer as CustomerRow
 from callcenter.db.tables import CustomerPhone, CustomerSearchTerm, utcnow
@@ -50,10 +50,7 @@ class CustomerImports(CustomerStaging):
         login = self._actor.login
         connection = self._session.connection()
         if connection.dialect.name == "sqlite":
-            # As in add_many: SQLite hands out max(id) + 1 anyway, and the write lock taken
-            # when the batch began keeps anyone else from taking these ids meanwhile.
-            first = (connection.scalar(select(func.max(CustomerRow.id))) or 0) + 1
-            ids = list(range(first, first + len(customers)))
+            ids = self._new_sqlite_ids(len(customers))
             stamp = self._driver_value(CustomerRow, "created_at", now)
             self._insert_rows(
                 CustomerRow,

@@ -24,6 +24,17 @@ class CustomerSql:
     _actor: Actor
     _audit: AuditRepository
 
+    def _new_sqlite_ids(self, count: int) -> list[int]:
+        """Ids for `count` customers about to be inserted on SQLite, in order.
+
+        SQLite cannot return a multi-row INSERT's ids in parameter order, so SQLAlchemy would
+        insert row by row. A new row gets max(id) + 1 anyway, and naming the ids is as safe: if
+        another writer commits after the max() is read, this transaction's INSERT fails (a
+        stale snapshot cannot take the write lock) instead of colliding.
+        """
+        first = (self._session.connection().scalar(select(func.max(CustomerRow.id))) or 0) + 1
+        return list(range(first, first + count))
+
     def _insert_rows(
         self,
         model: type[Base],
