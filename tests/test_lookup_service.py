@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from callcenter.bootstrap import Database, open_database
+from callcenter.domain.complaints import ComplaintDraft
 from callcenter.domain.customers import CustomerDraft, PhoneEntry
 from callcenter.domain.errors import DatabaseUnavailable
 from callcenter.domain.phone import normalize
+from callcenter.services.complaints import ComplaintService
 from callcenter.services.lookup import LookupService
 from callcenter.uow import Reader
+from tests.support.callbacks import NEW_YORK, build_world
 
 
 def add(database: Database, actor, name: str, raw: str) -> int:
@@ -188,3 +192,23 @@ def test_connections_go_back_to_the_pool_as_they_came(database_url, actor):
             assert uow.customers.count() == 0
     finally:
         database.dispose()
+
+
+def test_the_pop_counts_open_complaints_and_pending_callbacks(database, actor):
+    """What the card shows at once, in the same query: closed ones and done ones do not count."""
+    callbacks = build_world(database)
+    complaints = ComplaintService(database)
+    for subject in ("Broken kettle", "Late refund", "Rude driver"):
+        complaints.create(actor, ComplaintDraft(customer_id=callbacks.customer_id, subject=subject))
+    callbacks.bulk_pending(2, callbacks.clock.now)
+    callbacks.bulk_pending(1, callbacks.clock.now + timedelta(days=1), queue=False)
+    with database.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE complaints SET status = 'closed' WHERE subject = 'Rude driver'")
+        )
+        connection.execute(text("UPDATE callbacks SET status = 'done' WHERE id = 1"))
+    service = LookupService(database, "US")
+    (ada,) = service.lookup(NEW_YORK, actor).matches
+    assert (ada.open_complaints, ada.due_callbacks) == (2, 2)
+    (charles,) = service.lookup("+12125550199", actor).matches
+    assert (charles.open_complaints, charles.due_callbacks) == (0, 0)

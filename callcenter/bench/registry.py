@@ -20,6 +20,12 @@ BUILT_IN = (
     "callcenter.bench.screen_pop_gui",
     "callcenter.bench.importing",
     "callcenter.bench.kpi",
+    "callcenter.bench.wallboard",
+    "callcenter.bench.callback_claims",
+    "callcenter.bench.callback_views",
+    "callcenter.bench.complaints",
+    "callcenter.bench.complaints_gui",
+    "callcenter.bench.charts",
 )
 
 

@@ -26,6 +26,8 @@ COMMANDS = {
     "collector": "callcenter.cli.collector:collector",
     "staffing": "callcenter.cli.staffing:staffing",
     "report": "callcenter.cli.report:report",
+    "complaints": "callcenter.cli.complaints:complaints",
+    "callbacks": "callcenter.cli.callbacks:callbacks",
 }
 
 

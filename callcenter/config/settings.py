@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from callcenter.config import paths
+from callcenter.config.callback_options import CALLBACK_ATTRIBUTES, CALLBACK_OPTIONS
 from callcenter.telephony.address import ADAPTERS, parse_address
 
 
@@ -153,6 +154,34 @@ def _parse_word(value: Any) -> str:
     return word
 
 
+def _parse_whole(value: Any, low: int, high: int, unit: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{value!r} must be a whole number of {unit}") from None
+    if not low <= number <= high:
+        raise ValueError(f"{number} must be between {low} and {high} {unit}")
+    return number
+
+
+def _parse_reopen_days(value: Any) -> int:
+    return _parse_whole(value, 0, 365, "days")
+
+
+def _parse_sweep_seconds(value: Any) -> int:
+    return _parse_whole(value, 5, 3600, "seconds")
+
+
+def _parse_share(value: Any) -> float:
+    try:
+        share = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{value!r} must be a fraction such as 0.75") from None
+    if not 0 < share < 1:
+        raise ValueError(f"{share} must be between 0 and 1 (0.75 is 75 %)")
+    return share
+
+
 @dataclass(frozen=True)
 class Option:
     key: str
@@ -262,6 +291,28 @@ OPTIONS: tuple[Option, ...] = (
         "CALLCENTER_DIAL_CONTEXT",
         "Dialplan context AMI click-to-dial calls are placed in",
     ),
+    Option(
+        "complaints.reopen_days",
+        lambda: 14,
+        _parse_reopen_days,
+        "CALLCENTER_COMPLAINT_REOPEN_DAYS",
+        "Days after resolution during which a complaint may be reopened",
+    ),
+    Option(
+        "complaints.at_risk_share",
+        lambda: 0.75,
+        _parse_share,
+        "CALLCENTER_COMPLAINT_AT_RISK",
+        "Share of an SLA target after which a complaint is at risk (0.75 is 75 %)",
+    ),
+    Option(
+        "complaints.sweep_seconds",
+        lambda: 60,
+        _parse_sweep_seconds,
+        "CALLCENTER_COMPLAINT_SWEEP_SECONDS",
+        "Seconds between the desktop's escalation sweeps",
+    ),
+    *(Option(*spec) for spec in CALLBACK_OPTIONS),
 )
 OPTIONS_BY_KEY = {option.key: option for option in OPTIONS}
 
@@ -284,6 +335,18 @@ class Settings:
     telephony_extension: str = ""
     ami_username: str = ""
     dial_context: str = "from-internal"
+    complaint_reopen_days: int = 14
+    complaint_at_risk_share: float = 0.75
+    complaint_sweep_seconds: int = 60
+    callback_calling_hours: str = "08:00-21:00"
+    callback_business_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    callback_conflict_minutes: int = 15
+    callback_reminder_lead_minutes: int = 5
+    callback_claim_minutes: int = 10
+    callback_private_grace_minutes: int = 30
+    callback_max_attempts: int = 3
+    callback_retry_spacing_minutes: int = 60
+    callback_close_on_inbound: bool = False
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
@@ -315,6 +378,10 @@ _ATTRIBUTE = {
     "telephony.extension": "telephony_extension",
     "telephony.ami_username": "ami_username",
     "telephony.dial_context": "dial_context",
+    "complaints.reopen_days": "complaint_reopen_days",
+    "complaints.at_risk_share": "complaint_at_risk_share",
+    "complaints.sweep_seconds": "complaint_sweep_seconds",
+    **CALLBACK_ATTRIBUTES,
 }
 
 

@@ -1,61 +1,83 @@
-"""The figures' sums, computed in the database with one aggregate query per kind of fact.
+"""The figures' sums for a report, read from the roll-ups plus the few parts that depend on now.
 
-Calls are bucketed by arithmetic on their epoch seconds (see intervals.py), so a range is one
-pass over its calls with no join; agent-state spans, which cross bucket boundaries, are split
-by joining them to a small VALUES list of the buckets and summing each span's overlap.
+Roll-ups hold sums per UTC quarter hour and hour, and for agents per four UTC hours too
+(callcenter/kpi/rollups.py). A report interval in the report time zone is a union of them:
+the largest that fit inside it are read, its ragged edges (a half-hour zone's) from the
+quarter hours, each row given its interval's key by the same arithmetic intervals.py uses.
+What roll-ups cannot hold is read from the base rows: spans still open (they count up to
+now), spans that start after now, and the FCR of calls whose seven-day window closes within
+the quarter hour.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
-    Integer,
     Select,
+    Table,
     and_,
     case,
-    column,
-    exists,
-    func,
-    literal_column,
+    literal,
     or_,
     select,
-    values,
+    union_all,
 )
-from sqlalchemy.orm import QueryableAttribute, Session, aliased
+from sqlalchemy.orm import QueryableAttribute, Session
 
-from callcenter.db.tables import AgentStateChange, Call, Queue, Team, User, UTCDateTime
-from callcenter.kpi.figures import FCR_WINDOW_DAYS, QUEUE_EXIT_CODES
-from callcenter.kpi.intervals import DAY_S, MAX_BUCKET_S, BucketPlan, Interval
-from callcenter.kpi.sql import earliest, epoch_s, latest, minus_seconds, ms_between
+from callcenter.db.tables import AgentStateChange, Call, Queue, Team, User
+from callcenter.db.tables_kpi import (
+    AGENT_SUM_COLUMNS,
+    QUEUE_SUM_COLUMNS,
+    agent_blocks,
+    agent_hours,
+    agent_quarters,
+    queue_hours,
+    queue_quarters,
+)
+from callcenter.kpi import rollups, span_split
+from callcenter.kpi.base import agent_call_facts, agent_filters, span_facts, summed, whole
+from callcenter.kpi.figures import FCR_WINDOW_DAYS
+from callcenter.kpi.intervals import DAY_S, BucketPlan, Interval
+from callcenter.kpi.sql import epoch_s
 
-# A call is answered within a day of starting: the bound that lets the started_at index
-# narrow a range picked by queued_at or answered_at.
-_LONGEST_WAIT = timedelta(days=1)
+HOUR_S = rollups.HOUR_S
+QUARTER_S = span_split.QUARTER_S
 # Buckets per statement when spans are joined to them (three parameters each).
 _BUCKETS_PER_STATEMENT = 2_000
 
-QUEUE_SUMS = (
-    "offered",
-    "answered",
-    "abandoned",
-    "short_abandoned",
-    "other_exits",
-    "answered_in_threshold",
-    "answered_wait_ms",
-    "completed",
-    "handle_ms",
-)
-AGENT_CALL_SUMS = ("handled", "completed", "handle_ms", "fcr_calls", "fcr_resolved")
-AGENT_STATE_SUMS = ("occupied_ms", "available_ms", "staffed_ms")
+QUEUE_SUMS = QUEUE_SUM_COLUMNS
+AGENT_SUMS = AGENT_SUM_COLUMNS
+AGENT_STATE_SUMS = AGENT_SUM_COLUMNS[5:]
+_FCR = ("fcr_calls", "fcr_resolved")
 
 Sums = dict[tuple[int, int | None], dict[str, int]]
+# Agent sums in AgentFigures' field order, after its labels.
+AGENT_FIELDS = (
+    "handled",
+    "completed",
+    "handle_ms",
+    "occupied_ms",
+    "available_ms",
+    "staffed_ms",
+    "fcr_calls",
+    "fcr_resolved",
+)
+_AGENT_INDEX = {name: index for index, name in enumerate(AGENT_FIELDS)}
+AgentSums = dict[tuple[int, int | None], list[int]]
+_QUEUE_LEVELS = ((HOUR_S, queue_hours), (QUARTER_S, queue_quarters))
+_AGENT_LEVELS = (
+    (rollups.BLOCK_S, agent_blocks),
+    (HOUR_S, agent_hours),
+    (QUARTER_S, agent_quarters),
+)
+Ranges = list[tuple[int, int]]
 
 
 class AgentGrouping(StrEnum):
@@ -64,54 +86,86 @@ class AgentGrouping(StrEnum):
     ALL = "all"
 
 
-def _int(value: int) -> ColumnElement[int]:
-    # Inline, not a parameter: PostgreSQL must see GROUP BY and SELECT expressions as equal.
-    return literal_column(str(int(value)), BigInteger())
+def epoch_key(epoch: ColumnElement[int], plan: BucketPlan) -> ColumnElement[int]:
+    """The SQL twin of intervals.bucket_key for epoch seconds."""
+    if plan.interval is Interval.RANGE:
+        return whole(0)
+    segments = plan.offset_segments
+    offset: ColumnElement[int]
+    if len(segments) == 1:
+        offset = whole(segments[0][1])
+    else:
+        offset = case(
+            *(
+                (epoch < whole(start), whole(previous))
+                for (_, previous), (start, _) in itertools.pairwise(segments)
+            ),
+            else_=whole(segments[-1][1]),
+        )
+    local = epoch + offset
+    if plan.interval is Interval.DAY:
+        return local // whole(DAY_S)
+    size = whole(plan.interval.seconds)
+    return (local // size) * size - offset
 
 
 def bucket_key(
     timestamp: ColumnElement[Any] | QueryableAttribute[Any], plan: BucketPlan
 ) -> ColumnElement[int]:
     """The SQL twin of intervals.bucket_key for a timestamp column."""
-    if plan.interval is Interval.RANGE:
-        return _int(0)
-    epoch = epoch_s(timestamp)
-    segments = plan.offset_segments
-    offset: ColumnElement[int]
-    if len(segments) == 1:
-        offset = _int(segments[0][1])
-    else:
-        offset = case(
-            *(
-                (epoch < _int(start), _int(previous))
-                for (_, previous), (start, _) in itertools.pairwise(segments)
-            ),
-            else_=_int(segments[-1][1]),
-        )
-    local = epoch + offset
-    if plan.interval is Interval.DAY:
-        return local // _int(DAY_S)
-    size = _int(plan.interval.seconds)
-    return (local // size) * size - offset
+    return epoch_key(epoch_s(timestamp), plan)
 
 
-def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return case((condition, 1), else_=0)
+def pieces(plan: BucketPlan, sizes: Sequence[int], cut: int | None = None) -> list[Ranges]:
+    """[start, end) epoch ranges covering the plan, one list per bucket size (largest first),
+    each bucket inside one interval of the plan and on one side of `cut`."""
+    found: list[Ranges] = [[] for _ in sizes]
 
+    def add(level: int, lo: int, hi: int) -> None:
+        ranges = found[level]
+        if ranges and ranges[-1][1] == lo:
+            ranges[-1] = (ranges[-1][0], hi)
+        else:
+            ranges.append((lo, hi))
 
-def _handle_ms(completed: ColumnElement[bool]) -> ColumnElement[int]:
-    """Talk + hold + after-call work: from answer to hang-up, plus wrap-up."""
-    handle = ms_between(Call.ended_at, Call.answered_at) + Call.acw_s * 1000
-    return case((completed, handle), else_=0)
+    def cover(lo: int, hi: int, level: int) -> None:
+        """Whole buckets of this size in the middle, smaller ones at the edges."""
+        if lo >= hi:
+            return
+        size = sizes[level]
+        if level == len(sizes) - 1:
+            add(level, lo, hi)
+            return
+        first, last = -(-lo // size) * size, hi // size * size
+        if first >= last:
+            cover(lo, hi, level + 1)
+            return
+        cover(lo, first, level + 1)
+        add(level, first, last)
+        cover(last, hi, level + 1)
 
-
-def _sum(expression: ColumnElement[Any], name: str) -> ColumnElement[int]:
-    return func.coalesce(func.sum(expression), 0).label(name)
+    for bucket in plan.buckets:
+        start, end = int(bucket.start.timestamp()), int(bucket.end.timestamp())
+        if cut is not None and start < cut < end:
+            cover(start, cut, 0)
+            cover(cut, end, 0)
+        else:
+            cover(start, end, 0)
+    return found
 
 
 class KpiRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    # -- keeping roll-ups current --------------------------------------------------------
+
+    def has_stale(self) -> bool:
+        return rollups.has_stale(self._session.connection())
+
+    def refresh(self) -> int:
+        """Rebuild the stale roll-ups (the caller commits); how many marks were taken."""
+        return rollups.refresh(self._session.connection())
 
     # -- queues --------------------------------------------------------------------------
 
@@ -119,192 +173,143 @@ class KpiRepository:
         self, plan: BucketPlan, by_queue: bool, queue_ids: Sequence[int] | None = None
     ) -> Sums:
         """{(bucket key, queue id or None): sums} for calls that entered a queue in the range."""
-        c, q = Call, Queue
-        answered = c.answered_at.is_not(None)
-        ended_unanswered = and_(c.answered_at.is_(None), c.ended_at.is_not(None))
-        exited = and_(ended_unanswered, c.disposition_code.in_(QUEUE_EXIT_CODES))
-        abandoned = and_(
-            ended_unanswered,
-            or_(c.disposition_code.is_(None), c.disposition_code.not_in(QUEUE_EXIT_CODES)),
-        )
-        answer_wait = ms_between(c.answered_at, c.queued_at)
-        abandon_wait = ms_between(c.ended_at, c.queued_at)
-        completed = and_(answered, c.ended_at.is_not(None))
-        rows = (
-            select(
-                bucket_key(c.queued_at, plan).label("k"),
-                c.queue_id.label("g"),
-                _flag(answered).label("answered"),
-                _flag(abandoned).label("abandoned"),
-                _flag(and_(abandoned, abandon_wait < q.short_abandon_threshold_s * 1000)).label(
-                    "short_abandoned"
-                ),
-                _flag(exited).label("other_exits"),
-                _flag(and_(answered, answer_wait <= q.service_level_threshold_s * 1000)).label(
-                    "answered_in_threshold"
-                ),
-                case((answered, answer_wait), else_=0).label("answered_wait_ms"),
-                _flag(completed).label("completed"),
-                _handle_ms(completed).label("handle_ms"),
-            )
-            .join(q, q.id == c.queue_id)
-            .where(
-                c.direction == "inbound",
-                c.queued_at >= plan.start,
-                c.queued_at < plan.end,
-                # Narrows the range through the started_at index; the line above decides.
-                c.started_at >= plan.start - _LONGEST_WAIT,
-                c.started_at < plan.end,
-                # An orphan (the queue exit never recorded) is incomplete: in no figure.
-                or_(answered, c.ended_at.is_not(None)),
-            )
+        rollups.tuned_for_kpi(self._session.connection())
+        source = self._rollups(plan, _QUEUE_LEVELS, QUEUE_SUMS, {})
+        rows = select(
+            epoch_key(source.c.bucket, plan).label("k"),
+            source.c.queue_id.label("g"),
+            *(source.c[name] for name in QUEUE_SUMS),
         )
         if queue_ids is not None:
-            rows = rows.where(c.queue_id.in_(queue_ids))
-        sub = rows.subquery()
-        group = [sub.c.k, sub.c.g] if by_queue else [sub.c.k]
-        statement = select(
-            *group,
-            func.count().label("offered"),
-            *(_sum(sub.c[name], name) for name in QUEUE_SUMS if name != "offered"),
-        ).group_by(*group)
-        return self._collect(statement, QUEUE_SUMS, by_queue)
+            rows = rows.where(source.c.queue_id.in_(queue_ids))
+        return self._collect(summed(rows, QUEUE_SUMS, by_queue), QUEUE_SUMS, by_queue)
 
     # -- agents --------------------------------------------------------------------------
 
-    def agent_call_sums(
+    def agent_sums(
         self,
         plan: BucketPlan,
         grouping: AgentGrouping,
         now: datetime,
         agent_ids: Sequence[int] | None = None,
         team_ids: Sequence[int] | None = None,
-    ) -> Sums:
-        """{(bucket key, agent/team id or None): sums} of calls handled in the range.
-
-        Handled: inbound calls answered by the agent and outbound calls that connected, by the
-        time they were answered (inbound) or dialled (outbound).
-        """
-        c = Call
-        later = aliased(Call)
-        at = case((c.direction == "inbound", c.answered_at), else_=c.started_at)
-        completed = c.ended_at.is_not(None)
-        window_ms = FCR_WINDOW_DAYS * DAY_S * 1000
-        fcr_call = and_(
-            c.direction == "inbound",
-            c.customer_id.is_not(None),
-            c.answered_at <= now - timedelta(days=FCR_WINDOW_DAYS),
-        )
-        called_again = exists().where(
-            later.customer_id == c.customer_id,
-            later.direction == "inbound",
-            later.started_at > c.answered_at,
-            ms_between(later.started_at, c.answered_at) <= window_ms,
-            later.id != c.id,
-        )
-        group_column = self._agent_group(grouping, c.agent_id)
-        rows = select(
-            bucket_key(at, plan).label("k"),
-            group_column.label("g"),
-            _flag(completed).label("completed"),
-            _handle_ms(completed).label("handle_ms"),
-            _flag(fcr_call).label("fcr_calls"),
-            case((fcr_call, case((called_again, 0), else_=1)), else_=0).label("fcr_resolved"),
-        ).where(
-            c.agent_id.is_not(None),
-            c.answered_at.is_not(None),
-            at >= plan.start,
-            at < plan.end,
-            c.started_at >= plan.start - _LONGEST_WAIT,
-            c.started_at < plan.end,
-        )
-        rows = self._agent_filters(rows, grouping, c.agent_id, agent_ids, team_ids)
-        sub = rows.subquery()
-        group = [sub.c.k] if grouping is AgentGrouping.ALL else [sub.c.k, sub.c.g]
-        statement = select(
-            *group,
-            func.count().label("handled"),
-            *(_sum(sub.c[name], name) for name in AGENT_CALL_SUMS if name != "handled"),
-        ).group_by(*group)
-        return self._collect(statement, AGENT_CALL_SUMS, grouping is not AgentGrouping.ALL)
-
-    def agent_state_sums(
-        self,
-        plan: BucketPlan,
-        grouping: AgentGrouping,
-        now: datetime,
-        agent_ids: Sequence[int] | None = None,
-        team_ids: Sequence[int] | None = None,
-    ) -> Sums:
-        """{(bucket key, agent/team id or None): time on call and in after-call work, available,
-        and logged in}, from the agents' state spans split at bucket boundaries."""
-        result: Sums = {}
-        for first in range(0, len(plan.buckets), _BUCKETS_PER_STATEMENT):
-            chunk = plan.buckets[first : first + _BUCKETS_PER_STATEMENT]
-            result.update(
-                self._state_sums(
-                    plan, chunk[0].start, chunk[-1].end, chunk, grouping, now, agent_ids, team_ids
-                )
+    ) -> AgentSums:
+        """{(bucket key, agent/team id or None): [AGENT_FIELDS]}: calls handled, and time on
+        call and in after-call work, available and logged in, as of `now`."""
+        rollups.tuned_for_kpi(self._session.connection())
+        grouped = grouping is not AgentGrouping.ALL
+        cutoff = now - timedelta(days=FCR_WINDOW_DAYS)
+        # Roll-up rows wholly before this quarter hour give their FCR (none straddles it);
+        # the calls after it, up to the cutoff, are read from the calls.
+        settled = int(cutoff.timestamp()) // QUARTER_S * QUARTER_S
+        fcr = {
+            name: lambda table, size, name=name: case(
+                # Bound, not inline: `settled` moves with now; the statement stays cached.
+                (table.c.bucket + whole(size) <= literal(settled, BigInteger()), table.c[name]),
+                else_=0,
             )
-        return result
+            for name in _FCR
+        }
+        source = self._rollups(plan, _AGENT_LEVELS, AGENT_SUM_COLUMNS, fcr, cut=settled)
+        rows = select(
+            epoch_key(source.c.bucket, plan).label("k"),
+            self._group(grouping, source.c.agent_id).label("g"),
+            *(source.c[name] for name in AGENT_FIELDS),
+        )
+        rows = agent_filters(
+            rows, source.c.agent_id, grouping is AgentGrouping.TEAM, agent_ids, team_ids
+        )
+        # Lists in AgentFigures' order: a month by agent is tens of thousands of rows.
+        found = self._session.execute(summed(rows, AGENT_FIELDS, grouped)).all()
+        # PostgreSQL adds bigints up as numeric: ints, as every backend gives them.
+        result: AgentSums = (
+            {(int(k), g): list(map(int, values)) for k, g, *values in found}
+            if grouped
+            else {(int(k), None): list(map(int, values)) for k, *values in found}
+        )
+        live = self._closing_fcr(plan, grouping, cutoff, settled, agent_ids, team_ids)
+        _add(result, live, 1)
+        spans = AgentStateChange
+        open_spans = self._spans(
+            plan,
+            grouping,
+            now,
+            agent_ids,
+            team_ids,
+            spans.ended_at.is_(None),
+            spans.started_at < now,
+        )
+        _add(result, open_spans, 1)
+        # Roll-ups hold every closed span; a report as of `now` leaves out those after it.
+        future = self._spans(
+            plan,
+            grouping,
+            now,
+            agent_ids,
+            team_ids,
+            spans.ended_at.is_not(None),
+            spans.started_at >= now,
+        )
+        _add(result, future, -1)
+        return {key: sums for key, sums in result.items() if any(sums)}
 
-    def _state_sums(
+    def _closing_fcr(
         self,
         plan: BucketPlan,
-        start: datetime,
-        end: datetime,
-        chunk: Sequence[Any],
+        grouping: AgentGrouping,
+        cutoff: datetime,
+        settled: int,
+        agent_ids: Sequence[int] | None,
+        team_ids: Sequence[int] | None,
+    ) -> Sums:
+        """FCR of the calls answered from the `settled` quarter hour to the cutoff."""
+        start = max(plan.start, datetime.fromtimestamp(settled, UTC))
+        end = min(plan.end, cutoff + timedelta(seconds=1))
+        if start >= end:
+            return {}
+        grouped = grouping is not AgentGrouping.ALL
+        rows = agent_call_facts(
+            lambda column: bucket_key(column, plan),
+            self._group(grouping, Call.agent_id),
+            start,
+            end,
+            fcr_until=cutoff,
+        )
+        rows = agent_filters(
+            rows, Call.agent_id, grouping is AgentGrouping.TEAM, agent_ids, team_ids
+        )
+        return self._collect(summed(rows, _FCR, grouped), _FCR, grouped)
+
+    def _spans(
+        self,
+        plan: BucketPlan,
         grouping: AgentGrouping,
         now: datetime,
         agent_ids: Sequence[int] | None,
         team_ids: Sequence[int] | None,
+        *conditions: ColumnElement[bool],
     ) -> Sums:
+        """Sums of the spans picked by `conditions`, split at the plan's buckets."""
         s = AgentStateChange
-        buckets = (
-            values(
-                column("k", Integer),
-                column("b_start", UTCDateTime()),
-                column("b_end", UTCDateTime()),
-                name="buckets",
+        grouped = grouping is not AgentGrouping.ALL
+        result: Sums = {}
+        for first in range(0, len(plan.buckets), _BUCKETS_PER_STATEMENT):
+            chunk = plan.buckets[first : first + _BUCKETS_PER_STATEMENT]
+            rows = span_facts(
+                chunk,
+                self._group(grouping, s.agent_id),
+                now,
+                plan.interval is not Interval.RANGE,
+                *conditions,
+                s.started_at < chunk[-1].end,
+                or_(s.ended_at.is_(None), s.ended_at > chunk[0].start),
             )
-            .data([(b.key, b.start, b.end) for b in chunk])
-            .cte("buckets")
-        )
-        span_end = earliest(func.coalesce(s.ended_at, now), buckets.c.b_end)
-        overlap = ms_between(span_end, latest(s.started_at, buckets.c.b_start))
-        joined = and_(
-            buckets.c.b_start < func.coalesce(s.ended_at, now),
-            buckets.c.b_end > s.started_at,
-        )
-        if plan.interval is not Interval.RANGE:
-            # No bucket is longer than 25 hours: only the few that may hold the span's start.
-            joined = and_(joined, buckets.c.b_start > minus_seconds(s.started_at, MAX_BUCKET_S))
-        group_column = self._agent_group(grouping, s.agent_id)
-        rows = (
-            select(
-                buckets.c.k.label("k"),
-                group_column.label("g"),
-                case((s.state.in_(("on_call", "after_call_work")), overlap), else_=0).label(
-                    "occupied_ms"
-                ),
-                case((s.state == "available", overlap), else_=0).label("available_ms"),
-                overlap.label("staffed_ms"),
+            rows = agent_filters(
+                rows, s.agent_id, grouping is AgentGrouping.TEAM, agent_ids, team_ids
             )
-            .select_from(s)
-            .join(buckets, joined)
-            .where(
-                s.state.in_(("available", "on_call", "after_call_work", "break")),
-                s.started_at < end,
-                s.started_at < now,
-                or_(s.ended_at.is_(None), s.ended_at > start),
-            )
-        )
-        rows = self._agent_filters(rows, grouping, s.agent_id, agent_ids, team_ids)
-        sub = rows.subquery()
-        group = [sub.c.k] if grouping is AgentGrouping.ALL else [sub.c.k, sub.c.g]
-        sums = (_sum(sub.c[name], name) for name in AGENT_STATE_SUMS)
-        statement = select(*group, *sums).group_by(*group)
-        return self._collect(statement, AGENT_STATE_SUMS, grouping is not AgentGrouping.ALL)
+            statement = summed(rows, AGENT_STATE_SUMS, grouped)
+            result.update(self._collect(statement, AGENT_STATE_SUMS, grouped))
+        return result
 
     # -- names ---------------------------------------------------------------------------
 
@@ -333,32 +338,51 @@ class KpiRepository:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _agent_group(self, grouping: AgentGrouping, agent_id: Any) -> ColumnElement[Any]:
+    def _rollups(
+        self,
+        plan: BucketPlan,
+        levels: Sequence[tuple[int, Table]],
+        names: Sequence[str],
+        adjusted: dict[str, Any],
+        cut: int | None = None,
+    ) -> Any:
+        """The roll-up rows covering the plan, the largest buckets that fit (see `pieces`)."""
+        parts: list[Select[Any]] = []
+        ranges_by_level = pieces(plan, [size for size, _ in levels], cut)
+        for (size, table), ranges in zip(levels, ranges_by_level, strict=True):
+            if not ranges:
+                continue
+            columns = (
+                adjusted[name](table, size).label(name) if name in adjusted else table.c[name]
+                for name in names
+            )
+            parts.append(
+                select(table.c.bucket, table.c.values()[1], *columns).where(
+                    or_(*(and_(table.c.bucket >= lo, table.c.bucket < hi) for lo, hi in ranges))
+                )
+            )
+        return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+
+    def _group(self, grouping: AgentGrouping, agent_id: Any) -> ColumnElement[Any]:
         if grouping is AgentGrouping.TEAM:
             return User.team_id.expression
         if grouping is AgentGrouping.AGENT:
-            return agent_id.expression  # type: ignore[no-any-return]
-        return _int(0)
-
-    def _agent_filters(
-        self,
-        rows: Select[Any],
-        grouping: AgentGrouping,
-        agent_id: Any,
-        agent_ids: Sequence[int] | None,
-        team_ids: Sequence[int] | None,
-    ) -> Select[Any]:
-        if grouping is AgentGrouping.TEAM or team_ids is not None:
-            rows = rows.join(User, User.id == agent_id)
-        if agent_ids is not None:
-            rows = rows.where(agent_id.in_(agent_ids))
-        if team_ids is not None:
-            rows = rows.where(User.team_id.in_(team_ids))
-        return rows
+            return agent_id  # type: ignore[no-any-return]
+        return whole(0)
 
     def _collect(self, statement: Select[Any], names: Sequence[str], grouped: bool) -> Sums:
-        result: Sums = {}
-        for row in self._session.execute(statement).mappings():
-            key = (int(row["k"]), row["g"] if grouped else None)
-            result[key] = {name: int(row[name]) for name in names}
-        return result
+        """Rows of `summed` (k, g if grouped, then `names`) as {(k, g or None): sums}."""
+        first = 2 if grouped else 1
+        return {
+            (int(row[0]), row[1] if grouped else None): dict(
+                zip(names, map(int, row[first:]), strict=True)
+            )
+            for row in self._session.execute(statement).all()
+        }
+
+
+def _add(into: AgentSums, more: Sums, sign: int) -> None:
+    for key, sums in more.items():
+        target = into.setdefault(key, [0] * len(AGENT_FIELDS))
+        for name, value in sums.items():
+            target[_AGENT_INDEX[name]] += sign * value

@@ -11,13 +11,7 @@ from callcenter.bootstrap import Database
 from callcenter.domain.users import Actor
 from callcenter.kpi.figures import AgentFigures, QueueFigures
 from callcenter.kpi.intervals import BucketPlan, Interval, day_range, plan
-from callcenter.kpi.repository import (
-    AGENT_CALL_SUMS,
-    AGENT_STATE_SUMS,
-    QUEUE_SUMS,
-    AgentGrouping,
-    KpiRepository,
-)
+from callcenter.kpi.repository import AGENT_FIELDS, QUEUE_SUMS, AgentGrouping, KpiRepository
 
 
 class KpiService:
@@ -41,6 +35,7 @@ class KpiService:
     ) -> list[QueueFigures]:
         """A row per bucket and queue (every queue asked for, calls or not), or per bucket for
         all queues together when not `by_queue`; ordered by bucket, then queue name."""
+        self._refresh()
         with self._database.uow(self._actor) as uow:
             repository = KpiRepository(uow.session)
             sums = repository.queue_sums(buckets, by_queue, queue_ids)
@@ -68,52 +63,57 @@ class KpiService:
         nor logged-in time in the range are left out unless asked for by id; ordered by bucket,
         then name."""
         now = now or datetime.now(UTC)
+        self._refresh()
         with self._database.uow(self._actor) as uow:
             repository = KpiRepository(uow.session)
-            calls = repository.agent_call_sums(buckets, grouping, now, agent_ids, team_ids)
-            states = repository.agent_state_sums(buckets, grouping, now, agent_ids, team_ids)
-            seen = {key[1] for key in (*calls, *states) if key[1] is not None}
-            groups: list[tuple[int | None, dict[str, object]]]
+            sums = repository.agent_sums(buckets, grouping, now, agent_ids, team_ids)
+            seen = {key[1] for key in sums if key[1] is not None}
+            # (group id, (agent, login, team id, team)): AgentFigures' label fields in order.
+            groups: list[tuple[int | None, tuple[Any, ...]]]
             if grouping is AgentGrouping.AGENT:
                 wanted = sorted(seen | set(agent_ids or ()))
                 agents = repository.agents(wanted)
                 groups = [
-                    (
-                        agent_id,
-                        {"agent": name, "login": login, "team_id": team_id, "team": team},
-                    )
-                    for agent_id, (name, login, team_id, team) in sorted(
+                    (agent_id, labels)
+                    for agent_id, labels in sorted(
                         agents.items(), key=lambda item: (item[1][0], item[0])
                     )
                 ]
             elif grouping is AgentGrouping.TEAM:
                 teams = repository.teams(sorted(seen | set(team_ids or ())))
                 groups = [
-                    (team_id, {"agent": None, "team_id": team_id, "team": name})
+                    (team_id, (None, None, team_id, name))
                     for team_id, name in sorted(teams.items(), key=lambda item: (item[1], item[0]))
                 ]
             else:
-                groups = [(None, {"agent": None})]
-        interval_start = _starts(buckets)
+                groups = [(None, (None, None, None, None))]
+        # Tens of thousands of rows for a month by agent: built positionally, in
+        # AgentFigures' field order, as dict merging per row would cost more than the query.
+        zero = [0] * len(AGENT_FIELDS)
+        by_bucket: dict[int, dict[int | None, list[int]]] = {}
+        for (key, group_id), found in sums.items():
+            by_bucket.setdefault(key, {})[group_id] = found
+        by_agent = grouping is AgentGrouping.AGENT
+        labelled = [
+            (group_id, group_id if by_agent else None, labels) for group_id, labels in groups
+        ]
+        figures = AgentFigures
         rows: list[AgentFigures] = []
-        zero = dict.fromkeys((*AGENT_CALL_SUMS, *AGENT_STATE_SUMS), 0)
+        append = rows.append
         for bucket in buckets.buckets:
-            for group_id, labels in groups:
-                found: dict[str, Any] = {
-                    **labels,
-                    **zero,
-                    **calls.get((bucket.key, group_id), {}),
-                    **states.get((bucket.key, group_id), {}),
-                }
-                agent_id = group_id if grouping is AgentGrouping.AGENT else None
-                rows.append(
-                    AgentFigures(
-                        interval_start(bucket.key),
-                        agent_id,
-                        **found,
-                    )
-                )
+            start, found_in = bucket.start, by_bucket.get(bucket.key, {})
+            for group_id, agent_id, labels in labelled:
+                append(figures(start, agent_id, *labels, *found_in.get(group_id, zero)))
         return rows
+
+    def _refresh(self) -> None:
+        """Bring the roll-ups up to date with every write so far (a no-op when they are)."""
+        with self._database.uow(self._actor) as uow:
+            if not KpiRepository(uow.session).has_stale():
+                return
+        with self._database.uow(self._actor) as uow:
+            KpiRepository(uow.session).refresh()
+            uow.commit()
 
 
 def _starts(buckets: BucketPlan) -> Callable[[int], datetime]:

@@ -29,6 +29,27 @@ class ms_between(FunctionElement[int]):
     inherit_cache = True
 
 
+class epoch_ms(FunctionElement[int]):
+    """Milliseconds since 1970 (rounded) of a timestamp."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+class smaller(FunctionElement[int]):
+    """The smaller of two numbers."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+class larger(FunctionElement[int]):
+    """The larger of two numbers."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+
 class earliest(FunctionElement[Any]):
     """The smaller of two timestamps."""
 
@@ -48,6 +69,16 @@ class minus_seconds(FunctionElement[Any]):
 
     On SQLite the result drops the fraction of a second: use it only where a bound a second
     loose is harmless.
+    """
+
+    type = DateTime(timezone=True)
+    inherit_cache = True
+
+
+class plus_seconds(FunctionElement[Any]):
+    """A timestamp moved on by a constant number of seconds, as an upper bound for an index.
+
+    On SQLite the result drops the fraction of a second: add a second to stay on the safe side.
     """
 
     type = DateTime(timezone=True)
@@ -82,21 +113,37 @@ def _ms_between_pg(element: ms_between, compiler: SQLCompiler, **kw: Any) -> str
     return f"CAST(round(extract(epoch FROM ({later} - {earlier})) * 1000) AS BIGINT)"
 
 
+@compiles(epoch_ms, "sqlite")
+def _epoch_ms_sqlite(element: epoch_ms, compiler: SQLCompiler, **kw: Any) -> str:
+    (value,) = _args(element, compiler, **kw)
+    return f"CAST(round((julianday({value}) - 2440587.5) * 86400000.0) AS INTEGER)"
+
+
+@compiles(epoch_ms, "postgresql")
+def _epoch_ms_pg(element: epoch_ms, compiler: SQLCompiler, **kw: Any) -> str:
+    (value,) = _args(element, compiler, **kw)
+    return f"CAST(round(extract(epoch FROM {value}) * 1000) AS BIGINT)"
+
+
+@compiles(smaller, "sqlite")
 @compiles(earliest, "sqlite")
 def _earliest_sqlite(element: earliest, compiler: SQLCompiler, **kw: Any) -> str:
     return "min({}, {})".format(*_args(element, compiler, **kw))
 
 
+@compiles(smaller, "postgresql")
 @compiles(earliest, "postgresql")
 def _earliest_pg(element: earliest, compiler: SQLCompiler, **kw: Any) -> str:
     return "least({}, {})".format(*_args(element, compiler, **kw))
 
 
+@compiles(larger, "sqlite")
 @compiles(latest, "sqlite")
 def _latest_sqlite(element: latest, compiler: SQLCompiler, **kw: Any) -> str:
     return "max({}, {})".format(*_args(element, compiler, **kw))
 
 
+@compiles(larger, "postgresql")
 @compiles(latest, "postgresql")
 def _latest_pg(element: latest, compiler: SQLCompiler, **kw: Any) -> str:
     return "greatest({}, {})".format(*_args(element, compiler, **kw))
@@ -112,3 +159,15 @@ def _minus_seconds_sqlite(element: minus_seconds, compiler: SQLCompiler, **kw: A
 def _minus_seconds_pg(element: minus_seconds, compiler: SQLCompiler, **kw: Any) -> str:
     value, seconds = _args(element, compiler, **kw)
     return f"({value} - make_interval(secs => {seconds}))"
+
+
+@compiles(plus_seconds, "sqlite")
+def _plus_seconds_sqlite(element: plus_seconds, compiler: SQLCompiler, **kw: Any) -> str:
+    value, seconds = _args(element, compiler, **kw)
+    return f"datetime({value}, '+' || {seconds} || ' seconds')"
+
+
+@compiles(plus_seconds, "postgresql")
+def _plus_seconds_pg(element: plus_seconds, compiler: SQLCompiler, **kw: Any) -> str:
+    value, seconds = _args(element, compiler, **kw)
+    return f"({value} + make_interval(secs => {seconds}))"

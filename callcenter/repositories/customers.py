@@ -8,18 +8,24 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     bindparam,
     delete,
     func,
     insert,
+    literal_column,
     select,
     update,
 )
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from callcenter.db.tables import Customer as CustomerRow
 from callcenter.db.tables import CustomerPhone, CustomerSearchTerm, utcnow
+from callcenter.db.tables_callbacks import CallbackRow
+from callcenter.db.tables_complaints import ComplaintRow
+from callcenter.domain.callbacks import OPEN_STATUSES as OPEN_CALLBACKS
+from callcenter.domain.complaints import ACTIVE_STATUSES as OPEN_COMPLAINTS
 from callcenter.domain.customers import (
     Customer,
     CustomerDraft,
@@ -50,6 +56,25 @@ from callcenter.repositories.customer_rows import (
     unique_phones,
 )
 
+
+def _open_count(
+    customer_id: InstrumentedAttribute[int],
+    status: InstrumentedAttribute[str],
+    statuses: Iterable[str],
+) -> ColumnElement[int]:
+    """How many of a customer's rows are in `statuses`: one probe of (customer_id, status).
+
+    The statuses are written into the statement (not bound), so it stays one plain string the
+    driver runs as it is.
+    """
+    return (
+        select(func.count())
+        .where(customer_id == CustomerRow.id)
+        .where(status.in_([literal_column(f"'{value}'") for value in sorted(statuses)]))
+        .scalar_subquery()
+    )
+
+
 SCREEN_POP = (
     select(
         CustomerRow.id,
@@ -60,6 +85,8 @@ SCREEN_POP = (
         CustomerPhone.raw,
         CustomerPhone.number_key,
         CustomerRow.last_contact_at,
+        _open_count(ComplaintRow.customer_id, ComplaintRow.status, OPEN_COMPLAINTS),
+        _open_count(CallbackRow.customer_id, CallbackRow.status, OPEN_CALLBACKS),
     )
     .join_from(CustomerPhone, CustomerRow, CustomerRow.id == CustomerPhone.customer_id)
     .where(CustomerPhone.number_key == bindparam("key"), CustomerRow.deleted_at.is_(None))
@@ -110,6 +137,8 @@ def _matches(cursor: Any, screen_pop: _CompiledScreenPop, key: str) -> list[Cust
             phone=row[5],
             phone_key=row[6],
             last_contact_at=to_utc(row[7]) if to_utc else row[7],
+            open_complaints=row[8],
+            due_callbacks=row[9],
         )
         for row in rows
     ]

@@ -6,9 +6,10 @@ from dataclasses import replace
 from itertools import pairwise
 
 from callcenter.bootstrap import Database
-from callcenter.domain.calls import CallRecord, Disposition
+from callcenter.domain.calls import CallRecord, Direction, Disposition
 from callcenter.domain.errors import ValidationError
 from callcenter.domain.users import Actor
+from callcenter.services.callback_inbound import close_on_inbound
 
 
 def check_call(record: CallRecord) -> None:
@@ -34,8 +35,10 @@ def check_call(record: CallRecord) -> None:
 
 
 class CallLogService:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, close_callbacks_on_inbound: bool = False) -> None:
         self._database = database
+        # `callbacks.close_on_inbound`: a customer who called us no longer waits for our call.
+        self._close_callbacks = close_callbacks_on_inbound
 
     def save(self, actor: Actor, record: CallRecord, queue_name: str | None = None) -> int:
         """Write the call; saving the same `call_uid` again updates the one row.
@@ -51,6 +54,12 @@ class CallLogService:
             call_id = uow.calls.save(record)
             if record.customer_id is not None:
                 uow.customers.touch_last_contact(record.customer_id, record.started_at)
+                if (
+                    self._close_callbacks
+                    and record.direction is Direction.INBOUND
+                    and record.answered_at is not None
+                ):
+                    close_on_inbound(uow, record.customer_id, call_id, record.answered_at)
             uow.commit()
         return call_id
 

@@ -6,7 +6,7 @@ import os
 import random
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,9 +15,11 @@ from sqlalchemy import Connection, text
 from callcenter.bootstrap import Database, open_database
 from callcenter.config import load_settings
 from callcenter.db import migrate
-from callcenter.db.bulk import BIG_CACHE_KIB, indexes_deferred, restore_indexes
+from callcenter.db.bulk import BIG_CACHE_KIB, indexes_deferred, restore_indexes, tune_for_bulk
 from callcenter.domain.errors import CallCenterError
 from callcenter.domain.users import Actor
+from callcenter.kpi import rollups
+from callcenter.services.demo_callbacks import add_demo_callbacks
 from callcenter.services.demo_center import (
     CallParties,
     call_context,
@@ -26,6 +28,7 @@ from callcenter.services.demo_center import (
     write_queues,
     write_staff,
 )
+from callcenter.services.demo_complaints import add_demo_complaints
 from callcenter.services.demo_generation import GenerationSetup, produce
 from callcenter.services.demo_loading import (
     CallsWritten,
@@ -190,11 +193,12 @@ def generate(
     check_capacity(numbers, options.customers)
     now = (options.now or datetime.now(UTC)).astimezone(UTC)
     end = int(now.timestamp())
+    plan_start = end - options.days * 86400
     plan = plan_calls(
         options.calls,
         options.seed,
         run,
-        end - options.days * 86400,
+        plan_start,
         end,
         ZoneInfo(options.timezone),
     )
@@ -282,6 +286,18 @@ def generate(
             uow.customers.refresh_last_contact(min(ids), max(ids))
             uow.commit()
     summary.seconds["last_contact"] = round(time.perf_counter() - clock, 2)
+    clock = time.perf_counter()
+    if calls.calls:
+        progress.start("KPI roll-ups", calls.calls)
+        with database.engine.begin() as connection:
+            tune_for_bulk(connection, cache_kib)
+            # Shifts start a little before the history's first call; some spans run till now.
+            rollups.mark_range(connection, _at(plan_start) - timedelta(days=1), now)
+            rollups.refresh(connection)
+        progress.finish()
+    summary.seconds["rollups"] = round(time.perf_counter() - clock, 2)
+    add_demo_complaints(database, actor, ids, now, options.seed + run)
+    add_demo_callbacks(database, actor, ids, now, options.seed + run)
     _add_up(summary, customers, calls)
     return summary
 
@@ -300,6 +316,10 @@ def _add_up(summary: DemoSummary, customers: CustomersWritten, calls: CallsWritt
     summary.unknown_callers = calls.unknown
     summary.first_call = _parse(calls.first_call)
     summary.last_call = _parse(calls.last_call)
+
+
+def _at(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
 
 
 def _parse(value: str | None) -> datetime | None:

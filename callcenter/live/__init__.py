@@ -1,0 +1,1 @@
+"""The change feed: a callback whenever data the wallboard shows may have changed."""
