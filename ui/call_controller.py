@@ -22,7 +22,6 @@ from callcenter.domain.calls import AgentState, Direction
 from callcenter.domain.errors import ValidationError
 from callcenter.domain.phone import normalize
 from callcenter.services.active_call import ActiveCall, CallPhase, WrapUpMode
-from callcenter.services.call_log import CallLogService
 from callcenter.telephony.call_tracker import CallTracker
 from callcenter.telephony.events import CallAnswered, CallEvent, CallRinging, TelephonyEvent
 from callcenter.telephony.port import Telephony
@@ -236,7 +235,7 @@ class CallController(QObject):
         if call.ended_at is None:
             call.ended(self._clock(), "wrapped up")
         record = call.record(self._clock())
-        service, actor = CallLogService(self._context.database), self._context.actor
+        service, actor = self._context.call_log, self._context.actor
         uid, queue = call.uid, call.queue
         self._outbox.submit(
             self.tr("the call with {0}").format(call.customer_name or call.remote_raw or "?"),

@@ -36,4 +36,4 @@ class AppContext:
 
     @property
     def call_log(self) -> CallLogService:
-        return CallLogService(self.database)
+        return CallLogService(self.database, self.settings.callback_close_on_inbound)

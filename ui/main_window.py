@@ -30,6 +30,7 @@ from callcenter.domain.calls import Disposition
 from callcenter.domain.customers import CustomerSummary, LookupResult
 from ui.agent_status import AgentStateSelector
 from ui.call_panel import CallPanel
+from ui.console.install import install_console
 from ui.context import AppContext
 from ui.desk import Desk
 from ui.icons import app_icon
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         self.results.doubleClicked.connect(self._dial_from_results)
 
         build_menus(self)
+        install_console(self, context, self._background)
         self.database_status = DatabaseIndicator(
             context.database, self.desk.outbox, self._background
         )

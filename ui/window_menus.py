@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from ui.callbacks.feature import install_callbacks
+from ui.complaints.install import install_complaints
+
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
@@ -51,6 +54,8 @@ def build_menus(window: MainWindow) -> None:
     customers.addAction(window.card.edit_action)
     window.addAction(window.card.edit_action)
     window.customers_menu = customers
+    install_complaints(window)  # the Complaints menu, its shortcuts, the unread bell
+    install_callbacks(window)  # the Callbacks menu, its shortcuts, the card section
 
     training = bar.addMenu(window.tr("&Training"))
     training.addAction(

@@ -15,6 +15,11 @@ from callcenter.domain.customers import CustomerDraft, PhoneEntry
 from callcenter.domain.phone import normalize
 from callcenter.domain.users import Actor, Role
 from callcenter.services.users import UserService
+from tests.ui.callback_support import (  # noqa: F401 (fixtures for the callback tests)
+    ada_customer_id,
+    callback_clock,
+    callback_desk,
+)
 from tests.ui.customer_support import ADA, ALAN, SHARED, add_calls, phone
 from ui.context import AppContext
 from ui.desk import Desk

@@ -1,8 +1,6 @@
-"""Call history as a table model that pages from the database as the view scrolls (fetch more).
+"""Call history as a paged table model (`ui.models.paged`): the columns, and sorting by time.
 
-`rowCount` counts the rows loaded so far; `fetchMore` asks the background runner for the page
-after the last row and inserts it on the GUI thread when it arrives. Sorting by time starts
-again from the other end; an answer for an older query or order is dropped.
+Sorting by time pages again from the other end; an answer for the older order is dropped.
 """
 
 from __future__ import annotations
@@ -10,40 +8,20 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDateTime,
-    QLocale,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QDateTime, QLocale, QObject, Qt
 
 from callcenter.domain.calls import Direction
 from callcenter.domain.history import CallHistoryEntry, PageCursor
 from callcenter.domain.phone import format_for_display
 from ui.icons import icon
-
-Index = QModelIndex | QPersistentModelIndex
-PAGE_SIZE = 50
+from ui.models.paged import PAGE_SIZE, Loader, PagedModel
+from ui.models.paged import Column as PagedColumn
+from ui.models.paged import Runner as Runner  # the name the widgets import it by
 
 Fetch = Callable[[int, PageCursor | None, bool], list[CallHistoryEntry]]
 """(limit, after, newest_first) -> the page; runs off the GUI thread."""
-
-
-class Runner(Protocol):
-    """What runs a page fetch: `ui.workers.Background`, or a synchronous stand-in in tests."""
-
-    def run(
-        self,
-        function: Callable[[], Any],
-        on_success: Callable[[Any], None],
-        on_failure: Callable[[Exception], None],
-    ) -> None: ...
 
 
 class Column(enum.Enum):
@@ -62,12 +40,8 @@ class TimeStyle(enum.Enum):
     TIME_ONLY = enum.auto()
 
 
-class CallHistoryModel(QAbstractTableModel):
-    """Signals: loading_changed(bool), page_loaded(int rows added), load_failed(str)."""
-
-    loading_changed = Signal(bool)
-    page_loaded = Signal(int)
-    load_failed = Signal(str)
+class CallHistoryModel(PagedModel[CallHistoryEntry]):
+    """Calls, newest or oldest first; the `Column`s picked, in that order."""
 
     def __init__(
         self,
@@ -78,98 +52,35 @@ class CallHistoryModel(QAbstractTableModel):
         page_size: int = PAGE_SIZE,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._runner = runner
-        self._columns = tuple(columns)
+        super().__init__(runner, (), page_size, parent)
         self._home_region = home_region
         self._time_style = time_style
-        self._page_size = page_size
         self._fetch: Fetch | None = None
-        self._rows: list[CallHistoryEntry] = []
         self._newest_first = True
-        self._loading = False
-        self._exhausted = True
-        self._generation = 0
-
-    # -- what to show ----------------------------------------------------------------------
+        self._columns = tuple(self._column(column) for column in columns)
 
     def set_source(self, fetch: Fetch | None) -> None:
         """Show the calls `fetch` pages through (None: nothing), from the first page."""
         self._fetch = fetch
-        self.refresh()
+        self.set_loader(self._loader_for(fetch) if fetch else None)
 
-    def refresh(self) -> None:
-        """Drop what is loaded and load the first page again (e.g. after a call is saved)."""
-        self.beginResetModel()
-        self._generation += 1
-        self._rows = []
-        self._exhausted = self._fetch is None
-        self._set_loading(False)
-        self.endResetModel()
-        self.fetchMore(QModelIndex())
+    def _loader_for(self, fetch: Fetch) -> Loader:
+        newest_first = self._newest_first
+
+        def load(
+            _offset: int, limit: int, last: CallHistoryEntry | None
+        ) -> tuple[list[CallHistoryEntry], bool]:
+            page = fetch(limit, last.cursor if last else None, newest_first)
+            return page, len(page) >= limit
+
+        return load
 
     @property
     def newest_first(self) -> bool:
         return self._newest_first
 
-    @property
-    def loading(self) -> bool:
-        return self._loading
-
-    @property
-    def exhausted(self) -> bool:
-        """Every row has been loaded (or there is no source)."""
-        return self._exhausted
-
     def entry_at(self, row: int) -> CallHistoryEntry:
-        return self._rows[row]
-
-    def column_of(self, column: Column) -> int:
-        """The section showing `column`, or -1."""
-        return self._columns.index(column) if column in self._columns else -1
-
-    # -- paging ----------------------------------------------------------------------------
-
-    def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and not self._loading and not self._exhausted
-
-    def fetchMore(self, parent: Index) -> None:
-        if not self.canFetchMore(parent) or self._fetch is None:
-            return
-        fetch, limit, newest_first = self._fetch, self._page_size, self._newest_first
-        after = self._rows[-1].cursor if self._rows else None
-        generation = self._generation
-        self._set_loading(True)
-        self._runner.run(
-            lambda: fetch(limit, after, newest_first),
-            lambda page: self._page_arrived(generation, page),
-            lambda exc: self._page_failed(generation, exc),
-        )
-
-    def _page_arrived(self, generation: int, page: list[CallHistoryEntry]) -> None:
-        if generation != self._generation:
-            return  # asked for before a refresh or a new order: not what is shown now
-        if len(page) < self._page_size:
-            self._exhausted = True
-        if page:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self._rows.extend(page)
-            self.endInsertRows()
-        self._set_loading(False)
-        self.page_loaded.emit(len(page))
-
-    def _page_failed(self, generation: int, exc: Exception) -> None:
-        if generation != self._generation:
-            return
-        self._exhausted = True  # no retry loop; refresh() tries again
-        self._set_loading(False)
-        self.load_failed.emit(str(exc))
-
-    def _set_loading(self, loading: bool) -> None:
-        if loading != self._loading:
-            self._loading = loading
-            self.loading_changed.emit(loading)
+        return self.row_at(row)
 
     # -- sorting: by time only, re-queried from the database --------------------------------
 
@@ -180,83 +91,50 @@ class CallHistoryModel(QAbstractTableModel):
         if newest_first == self._newest_first:
             return
         self._newest_first = newest_first
-        self.refresh()
+        self.set_source(self._fetch)
 
-    # -- the table -------------------------------------------------------------------------
+    # -- the columns -----------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt API)
-        return 0 if parent.isValid() else len(self._columns)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
-            return None
-        entry = self._rows[index.row()]
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(entry, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(entry, column)
-        if role == Qt.ItemDataRole.DecorationRole and column is Column.DIRECTION:
-            inbound = entry.direction is Direction.INBOUND
-            return icon("phone-incoming" if inbound else "phone-outgoing")
-        if role == Qt.ItemDataRole.TextAlignmentRole and column is Column.DURATION:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._header(self._columns[section])
-        if role == Qt.ItemDataRole.ToolTipRole and self._columns[section] is Column.WHEN:
-            return self.tr("Click to show the oldest or the newest calls first")
-        return None
-
-    def _header(self, column: Column) -> str:
-        return {
-            Column.WHEN: self.tr("Time"),
-            Column.DIRECTION: self.tr("Direction"),
-            Column.NUMBER: self.tr("Number"),
-            Column.CUSTOMER: self.tr("Customer"),
-            Column.AGENT: self.tr("Agent"),
-            Column.DURATION: self.tr("Talk"),
-            Column.DISPOSITION: self.tr("Outcome"),
-            Column.NOTES: self.tr("Notes"),
-        }[column]
-
-    def _text(self, entry: CallHistoryEntry, column: Column) -> str:
+    def _column(self, column: Column) -> PagedColumn[CallHistoryEntry]:
         if column is Column.WHEN:
-            return self._time(entry.started_at)
+            return PagedColumn(
+                self.tr("Time"),
+                lambda e: self._time(e.started_at),
+                header_tooltip=self.tr("Click to show the oldest or the newest calls first"),
+                key=column,
+            )
         if column is Column.DIRECTION:
-            if entry.direction is Direction.INBOUND:
-                return self.tr("In")
-            return self.tr("Out")
+            return PagedColumn(self.tr("Direction"), self._direction, decoration=_arrow, key=column)
         if column is Column.NUMBER:
-            return format_for_display(entry.number, self._home_region) if entry.number else ""
+            return PagedColumn(self.tr("Number"), self._number, self._number_tip, key=column)
         if column is Column.CUSTOMER:
-            return entry.customer_name or self.tr("Unknown")
+            return PagedColumn(
+                self.tr("Customer"), lambda e: e.customer_name or self.tr("Unknown"), key=column
+            )
         if column is Column.AGENT:
-            return entry.agent_name or ""
+            return PagedColumn(self.tr("Agent"), lambda e: e.agent_name or "", key=column)
         if column is Column.DURATION:
-            seconds = entry.talk_seconds
-            return "" if seconds is None else f"{seconds // 60}:{seconds % 60:02d}"
+            right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            return PagedColumn(self.tr("Talk"), _talk, alignment=right, key=column)
         if column is Column.DISPOSITION:
-            return self._outcome(entry)
-        return (entry.notes or "").replace("\n", " ")
+            return PagedColumn(self.tr("Outcome"), self._outcome, self._outcome, key=column)
+        return PagedColumn(
+            self.tr("Notes"),
+            lambda e: (e.notes or "").replace("\n", " "),
+            lambda e: e.notes or None,
+            key=column,
+        )
 
-    def _tooltip(self, entry: CallHistoryEntry, column: Column) -> str | None:
-        if column is Column.NUMBER and entry.number:
-            return self.tr("{0} (double-click or Enter to call)").format(entry.number)
-        if column is Column.NOTES and entry.notes:
-            return entry.notes
-        if column is Column.DISPOSITION:
-            return self._outcome(entry)
-        return None
+    def _direction(self, entry: CallHistoryEntry) -> str:
+        return self.tr("In") if entry.direction is Direction.INBOUND else self.tr("Out")
+
+    def _number(self, entry: CallHistoryEntry) -> str:
+        return format_for_display(entry.number, self._home_region) if entry.number else ""
+
+    def _number_tip(self, entry: CallHistoryEntry) -> str | None:
+        if not entry.number:
+            return None
+        return self.tr("{0} (double-click or Enter to call)").format(entry.number)
 
     def _outcome(self, entry: CallHistoryEntry) -> str:
         if entry.disposition_code:
@@ -271,3 +149,13 @@ class CallHistoryModel(QAbstractTableModel):
         if self._time_style is TimeStyle.TIME_ONLY:
             return locale.toString(moment.time(), QLocale.FormatType.ShortFormat)
         return moment.toString("yyyy-MM-dd HH:mm")  # unambiguous in every locale
+
+
+def _arrow(entry: CallHistoryEntry) -> Any:
+    inbound = entry.direction is Direction.INBOUND
+    return icon("phone-incoming" if inbound else "phone-outgoing")
+
+
+def _talk(entry: CallHistoryEntry) -> str:
+    seconds = entry.talk_seconds
+    return "" if seconds is None else f"{seconds // 60}:{seconds % 60:02d}"

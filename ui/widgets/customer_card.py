@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from callcenter.domain.customers import Customer, CustomerMatch, LookupResult
 from callcenter.domain.phone import format_for_display
+from ui.complaints.card_section import CustomerComplaints
 from ui.context import AppContext
 from ui.icons import icon
 from ui.models.call_history import Runner
@@ -101,6 +102,8 @@ class CustomerCard(QFrame):
         layout.addWidget(self.banner)
         layout.addLayout(header)
         layout.addWidget(self.pages, 1)
+        self.complaints = CustomerComplaints(context, background, self)  # open ones, by SLA
+        layout.addWidget(self.complaints)
         self.clear()
 
     def _withheld_page(self) -> QWidget:

@@ -1,0 +1,1 @@
+"""The supervisor console: live wallboard, performance charts, figure tables and staffing."""
