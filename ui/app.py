@@ -26,6 +26,7 @@ from callcenter.telephony.factory import (
 from callcenter.telephony.port import EventSink, Telephony
 from ui.context import AppContext
 from ui.desk import Desk, PhoneFactory
+from ui.gui_gc import GuiThreadCollector
 from ui.icons import app_icon
 from ui.main_window import MainWindow
 from ui.qt_log import route_qt_messages
@@ -45,6 +46,7 @@ def make_application(qt_args: list[str]) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
     apply_theme(app)
+    GuiThreadCollector(app)
     return app
 
 

@@ -29,6 +29,7 @@ from ui.console.charts import ChartsTab
 from ui.console.curves import AGENT_KEYS, QUEUE_KEYS, Times, curve_of
 from ui.console.filters import Selection
 from ui.console.performance import Performance
+from ui.gui_gc import GuiThreadCollector
 
 QUARTER_S = 900
 # Pans per repeat: a tenth of the visible span each, as a drag would.
@@ -151,6 +152,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication([sys.argv[0]])
+    GuiThreadCollector(app)
     app.setApplicationName("callcenter-bench")
     print(json.dumps(measure(args.agents, args.points, max(2, args.repeats), args.seed)))
 

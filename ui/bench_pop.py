@@ -25,6 +25,7 @@ from callcenter.bootstrap import open_database
 from callcenter.config import load_settings
 from callcenter.domain.users import Actor
 from ui.context import AppContext
+from ui.gui_gc import GuiThreadCollector
 from ui.widgets.customer_card import CustomerCard
 
 TIMEOUT_MS = 5000
@@ -117,6 +118,7 @@ def main(argv: list[str] | None = None) -> None:
     request = json.load(sys.stdin)
     samples = [(str(raw), str(name)) for raw, name in request["samples"]]
     app = QApplication([sys.argv[0]])
+    GuiThreadCollector(app)
     app.setApplicationName("callcenter-bench")
     report = measure(request["url"], args.region, samples, args.warmup)
     print(json.dumps(report))

@@ -3,6 +3,7 @@ main window with its desk (phone lines, state, outbox) for the call tests."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -23,8 +24,24 @@ from tests.ui.callback_support import (  # noqa: F401 (fixtures for the callback
 from tests.ui.customer_support import ADA, ALAN, SHARED, add_calls, phone
 from ui.context import AppContext
 from ui.desk import Desk
+from ui.gui_gc import GuiThreadCollector
 from ui.main_window import MainWindow
 from ui.workers import Background
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collect_on_the_gui_thread(qapp):
+    """As the desktop does (ui/gui_gc.py): a collection on a worker thread can deadlock Qt."""
+    collector = GuiThreadCollector(qapp)
+    yield
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def collect_after_each_test():
+    """Windows a test closed are collected here, on the GUI thread, not on a later worker."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture

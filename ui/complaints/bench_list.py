@@ -26,6 +26,7 @@ from callcenter.domain.users import Actor
 from callcenter.services.users import UserService
 from ui.complaints.desk import ComplaintsDesk
 from ui.context import AppContext
+from ui.gui_gc import GuiThreadCollector
 from ui.workers import Background
 
 TIMEOUT_MS = 5000
@@ -117,6 +118,7 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     request = json.load(sys.stdin)
     app = QApplication([sys.argv[0]])
+    GuiThreadCollector(app)
     app.setApplicationName("callcenter-bench")
     print(json.dumps(measure(request["url"], request["login"], request["filters"])))
 
