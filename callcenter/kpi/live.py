@@ -7,18 +7,17 @@ state) is given as instants; the screen counts the seconds itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from callcenter.bootstrap import Database
+from callcenter.clock import Clock, utc_now
+from callcenter.domain.calls import Queue
 from callcenter.domain.users import Actor, Role
 from callcenter.kpi.figures import QueueFigures
 from callcenter.kpi.intervals import Interval
 from callcenter.kpi.live_repository import LiveRepository
 from callcenter.kpi.service import KpiService
-
-Clock = Callable[[], datetime]
 
 SUPERVISING_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
@@ -26,19 +25,6 @@ SUPERVISING_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 def can_supervise(role: Role | str | None) -> bool:
     """Only supervisors and admins see the console; agents see their own figures only."""
     return role is not None and Role(role) in SUPERVISING_ROLES
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class QueueInfo:
-    id: int
-    name: str
-    service_level_threshold_s: int
-    service_level_target_pct: int
-    short_abandon_threshold_s: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +41,14 @@ class Person:
 class Directory:
     """What the console's pickers offer: queues, teams and people."""
 
-    queues: tuple[QueueInfo, ...]
+    queues: tuple[Queue, ...]
     teams: tuple[tuple[int, str], ...]
     people: tuple[Person, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class QueueLive:
-    queue: QueueInfo
+    queue: Queue
     waiting: int
     oldest_queued_at: datetime | None
     today: QueueFigures
@@ -127,7 +113,7 @@ class LiveService:
     def directory(self) -> Directory:
         with self._database.uow(self._actor) as uow:
             repository = LiveRepository(uow.session)
-            queues = tuple(QueueInfo(*row) for row in repository.queues())
+            queues = tuple(Queue(*row) for row in repository.queues())
             teams = tuple(sorted(repository.teams(), key=lambda team: (team[1], team[0])))
             people = tuple(Person(*row) for row in repository.people())
         return Directory(queues, teams, people)
@@ -138,7 +124,7 @@ class LiveService:
         buckets = self._kpi.plan(today, today + timedelta(days=1), Interval.RANGE)
         with self._database.uow(self._actor) as uow:
             repository = LiveRepository(uow.session)
-            queues = [QueueInfo(*row) for row in repository.queues()]
+            queues = [Queue(*row) for row in repository.queues()]
             waiting = repository.waiting(now)
             people = {row[0]: row for row in repository.people()}
             teams = dict(repository.teams())

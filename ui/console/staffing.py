@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from callcenter.domain.calls import Queue
 from callcenter.kpi.forecast import DEFAULT_WEEKS, DayForecast
 from callcenter.kpi.intervals import Interval
-from callcenter.kpi.live import QueueInfo
 from ui.console.exports import ask_save_path, write_csv
 from ui.console.staffing_model import HEADERS, StaffingModel
 
@@ -99,7 +99,7 @@ class StaffingTab(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note)
-        self._queues: dict[int, QueueInfo] = {}
+        self._queues: dict[int, Queue] = {}
         self._shown: tuple[int, DayForecast] | None = None
         self.queue.currentIndexChanged.connect(lambda _: self.requested.emit())
         self.day.dateChanged.connect(lambda _: self.requested.emit())
@@ -109,7 +109,7 @@ class StaffingTab(QWidget):
         self.default_aht.valueChanged.connect(lambda _: self._replan())
         self.model.refused.connect(self.note.setText)
 
-    def set_queues(self, queues: tuple[QueueInfo, ...]) -> None:
+    def set_queues(self, queues: tuple[Queue, ...]) -> None:
         self._queues = {queue.id: queue for queue in queues}
         current = self.queue.currentData()
         self.queue.blockSignals(True)

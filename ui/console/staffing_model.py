@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from callcenter.domain.calls import Queue
 from callcenter.kpi.forecast import DayForecast, StaffingRow, plan_staffing
-from callcenter.kpi.live import QueueInfo
 
 Index = QModelIndex | QPersistentModelIndex
 CALLS, AHT = 1, 2
@@ -37,7 +37,7 @@ class StaffingModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[StaffingRow] = []
-        self._queue: QueueInfo | None = None
+        self._queue: Queue | None = None
         self._shrinkage_pct = 30.0
 
     @property
@@ -45,7 +45,7 @@ class StaffingModel(QAbstractTableModel):
         return list(self._rows)
 
     def set_forecast(
-        self, forecast: DayForecast, queue: QueueInfo, default_aht_s: float, shrinkage_pct: float
+        self, forecast: DayForecast, queue: Queue, default_aht_s: float, shrinkage_pct: float
     ) -> None:
         self.beginResetModel()  # a new day or queue: every row is new
         self._queue = queue

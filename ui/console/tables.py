@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from callcenter.cli.report import AGENT_COLUMNS, QUEUE_COLUMNS, agent_row, queue_row
+from callcenter.domain.calls import Queue
 from callcenter.kpi.figures import AgentFigures, QueueFigures
-from callcenter.kpi.live import QueueInfo
 from ui.console.exports import ask_save_path, write_csv
 from ui.console.formulas import Figure, agent_figures, queue_figures, show
 from ui.console.keyed_model import Column, KeyedRowsModel
@@ -83,7 +83,7 @@ class TablesTab(QWidget):
         super().__init__(parent)
         self.setObjectName("tablesTab")
         self._thresholds = thresholds
-        self._queue_info: tuple[QueueInfo, ...] = ()
+        self._queue_info: tuple[Queue, ...] = ()
         self.queues_model: KeyedRowsModel[QueueFigures] = KeyedRowsModel(
             self._queue_columns(), lambda f: (f.queue_id, f.interval_start), now, self
         )
@@ -139,7 +139,7 @@ class TablesTab(QWidget):
         layout.addWidget(view, 1)
         return box
 
-    def set_queues(self, queues: tuple[QueueInfo, ...]) -> None:
+    def set_queues(self, queues: tuple[Queue, ...]) -> None:
         self._queue_info = queues
         self.queues_model.set_columns(self._queue_columns())
 
