@@ -13,16 +13,9 @@ from callcenter.domain.users import Role
 from callcenter.services.agent_state import AgentStateService
 from callcenter.services.call_log import CallLogService
 from callcenter.services.users import UserService
+from tests.support.clock import SettableClock as FakeClock
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-class FakeClock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
 
 
 def test_logging_a_call_sets_the_customers_last_contact_once(database, actor):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,27 +12,16 @@ from callcenter.domain.complaints import ComplaintDraft, Priority
 from callcenter.domain.customers import CustomerDraft
 from callcenter.domain.users import Actor, Role
 from callcenter.services.complaints import ComplaintService
+from tests.support.clock import SettableClock
 
 # A Monday, 10:00 UTC: inside the seeded calendar's hours (Mon-Fri 09:00-17:00 UTC).
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
 @dataclass
-class Clock:
-    now: datetime = MONDAY
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
-@dataclass
 class World:
     database: Database
-    clock: Clock
+    clock: SettableClock
     service: ComplaintService
     customer_id: int
     ids: dict[str, int] = field(default_factory=dict)
@@ -59,7 +48,7 @@ def make_world(database: Database, **service_options: object) -> World:
         }
         customer_id = uow.customers.add(CustomerDraft("Ada Lovelace", ()))
         uow.commit()
-    clock = Clock()
+    clock = SettableClock(MONDAY)
     service = ComplaintService(database, clock=clock, **service_options)  # type: ignore[arg-type]
     return World(database, clock, service, customer_id, ids)
 

@@ -15,26 +15,13 @@ from callcenter.domain.customers import CustomerDraft, PhoneEntry
 from callcenter.domain.users import Actor, Role
 from callcenter.repositories.stamps import creation_stamp
 from callcenter.services.callbacks import CallbackService
+from tests.support.clock import SettableClock
 
 # Monday 23 November 2026, 10:00 in New York (EST, UTC-5).
 MONDAY_10_NY = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 NEW_YORK = "+12125550142"
 TORONTO = "+14165550100"
 SPAIN_MOBILE = "+34612345678"  # Madrid or the Canary Islands
-
-
-@dataclass
-class FakeClock:
-    """An injectable clock the test moves by hand."""
-
-    now: datetime = MONDAY_10_NY
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
 
 
 @dataclass
@@ -45,7 +32,7 @@ class World:
     other_customer_id: int
     queue_id: int
     agents: list[Actor] = field(default_factory=list)
-    clock: FakeClock = field(default_factory=FakeClock)
+    clock: SettableClock = field(default_factory=lambda: SettableClock(MONDAY_10_NY))
 
     def service(self, **policy: object) -> CallbackService:
         return CallbackService(

@@ -13,6 +13,7 @@ from callcenter.domain.callbacks import CallbackOwner, CallbackRequest, Priority
 from callcenter.domain.users import Actor
 from callcenter.services.callbacks import CallbackService
 from callcenter.services.customers import CustomerService
+from tests.support.clock import SettableClock as Clock
 from ui.callbacks.feature import CallbacksFeature
 from ui.callbacks.schedule_dialog import ScheduleDialog
 
@@ -20,14 +21,6 @@ ADA_KEY = "+12125550142"
 # A Tuesday, 10:00 in New York and 15:00 in London.
 START = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 TIMEOUT = 5000
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

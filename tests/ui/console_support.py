@@ -4,7 +4,6 @@ clock the test moves, and a console whose change feed polls every 50 ms."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +14,7 @@ from callcenter.config import load_settings
 from callcenter.domain.calls import AgentState
 from callcenter.domain.users import Actor
 from callcenter.live.feed import open_feed
+from tests.support.clock import SettableClock
 from tests.support.live_calls import add_call, add_people, set_state
 from ui.context import AppContext
 from ui.workers import Background
@@ -32,17 +32,6 @@ def _last_noon() -> datetime:
 
 NOW = _last_noon()
 POLL_S = 0.05
-
-
-@dataclass
-class Clock:
-    now: datetime = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 def ago(seconds: float) -> datetime:
@@ -81,8 +70,8 @@ def context_for(database, login: str, user_id: int) -> AppContext:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> SettableClock:
+    return SettableClock(NOW)
 
 
 @pytest.fixture

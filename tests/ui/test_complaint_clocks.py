@@ -11,18 +11,11 @@ from callcenter.domain.complaints import ComplaintDraft, Priority
 from callcenter.domain.customers import CustomerDraft
 from callcenter.domain.users import Actor
 from callcenter.services.complaints import ComplaintService
+from tests.support.clock import SettableClock as FakeClock
 from tests.ui.complaint_support import TIMEOUT
 from ui.complaints.desk import ComplaintsDesk
 from ui.theme import Severity
 from ui.workers import Background
-
-
-class FakeClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def test_the_clocks_tick_on_business_time(qtbot, ui_context, sqlite_database):

@@ -108,7 +108,7 @@ def test_the_longest_wait_ticks_with_the_clock(qtbot, clock, open_console, a_day
     assert cell(model, support, 2) == "1:30"
     changed = []
     model.dataChanged.connect(lambda top, bottom: changed.append((top.column(), bottom.column())))
-    clock.advance(5)
+    clock.advance(seconds=5)
     qtbot.waitUntil(lambda: cell(model, support, 2) == "1:35")
     # Only the cells that follow the clock were announced, not the whole row.
     assert (2, 2) in changed and all(first >= 2 for first, _ in changed)
