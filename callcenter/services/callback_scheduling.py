@@ -19,6 +19,7 @@ from callcenter.bootstrap import Database
 from callcenter.clock import Clock, utc_now
 from callcenter.config import Settings
 from callcenter.db.tables import Queue as QueueRow
+from callcenter.db.tables_callbacks import CallbackRow
 from callcenter.domain.callbacks import (
     Callback,
     CallbackConflict,
@@ -160,10 +161,7 @@ class CallbackScheduling:
         now = now or self._clock()
         with self._uow(actor) as uow:
             repository = self._repository(uow)
-            row = repository.row(callback_id)
-            _check_version(row.version, expected_version, callback_id)
-            if not CallbackStatus(row.status).is_open:
-                raise CallbackInvalid("status", Problem.NOT_OPEN, f"the callback is {row.status}")
+            row = _open_row(repository, callback_id, expected_version)
             rule = self._rule(repository, row.queue_id)
             owner = CallbackOwner(OwnerKind(row.owner_kind), row.agent_id, row.queue_id)
             request = CallbackRequest(
@@ -206,10 +204,7 @@ class CallbackScheduling:
         now = now or self._clock()
         with self._uow(actor) as uow:
             repository = self._repository(uow)
-            row = repository.row(callback_id)
-            _check_version(row.version, expected_version, callback_id)
-            if not CallbackStatus(row.status).is_open:
-                raise CallbackInvalid("status", Problem.NOT_OPEN, f"the callback is {row.status}")
+            row = _open_row(repository, callback_id, expected_version)
             old = row.status
             row.status = CallbackStatus.CANCELLED.value
             row.closed_at, row.remind_at = now, None
@@ -361,9 +356,16 @@ class CallbackScheduling:
             )
 
 
-def _check_version(actual: int, expected: int, callback_id: int) -> None:
-    if actual != expected:
+def _open_row(
+    repository: CallbackRepository, callback_id: int, expected_version: int
+) -> CallbackRow:
+    """The callback's row, if still at `expected_version` (StaleCallback) and open."""
+    row = repository.row(callback_id)
+    if row.version != expected_version:
         raise StaleCallback(callback_id)
+    if not CallbackStatus(row.status).is_open:
+        raise CallbackInvalid("status", Problem.NOT_OPEN, f"the callback is {row.status}")
+    return row
 
 
 def _owner_text(owner: CallbackOwner) -> str:
