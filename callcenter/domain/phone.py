@@ -163,9 +163,7 @@ def place_of(key: str, language: str = "en") -> NumberPlace | None:
         number = phonenumbers.parse(key)
     except NumberParseException:
         return None
-    zones = tuple(
-        zone for zone in timezone.time_zones_for_number(number) if zone != "Etc/Unknown"
-    )
+    zones = tuple(zone for zone in timezone.time_zones_for_number(number) if zone != "Etc/Unknown")
     return NumberPlace(geocoder.description_for_number(number, language), zones)
 
 

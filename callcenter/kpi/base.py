@@ -17,6 +17,7 @@ from sqlalchemy import (
     Select,
     and_,
     case,
+    cast,
     column,
     exists,
     func,
@@ -65,7 +66,8 @@ def summed(
     sums = (
         func.count().label(name)
         if name == counted
-        else func.coalesce(func.sum(sub.c[name]), 0).label(name)
+        # Cast: PostgreSQL adds bigints up as numeric, and ints are what every caller wants.
+        else cast(func.coalesce(func.sum(sub.c[name]), 0), BigInteger).label(name)
         for name in names
     )
     return select(*group, *sums).group_by(*group)

@@ -6,8 +6,8 @@ by is None, never 0: "no calls" is not "0 % service level".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 # Unanswered calls that left the queue for another reason than the caller hanging up carry one
 # of these disposition codes (written by whoever records the queue exit: a PBX log import, the
@@ -25,8 +25,9 @@ def _per(total_ms: int, count: int) -> float | None:
     return round(total_ms / 1000.0 / count, 1) if count > 0 else None
 
 
-@dataclass(frozen=True, slots=True)
-class QueueFigures:
+# Named tuples rather than frozen dataclasses: a month by agent and by day is tens of thousands
+# of rows, and a frozen dataclass's __init__ costs several times a tuple's.
+class QueueFigures(NamedTuple):
     """A queue (or all queues: queue_id None) in one interval (or the whole range)."""
 
     interval_start: datetime | None
@@ -65,8 +66,7 @@ class QueueFigures:
         return _per(self.handle_ms, self.completed)
 
 
-@dataclass(frozen=True, slots=True)
-class AgentFigures:
+class AgentFigures(NamedTuple):
     """An agent (or a team: team_id set, agent_id None; or everyone: both None) in one interval."""
 
     interval_start: datetime | None

@@ -70,7 +70,8 @@ AGENT_FIELDS = (
     "fcr_resolved",
 )
 _AGENT_INDEX = {name: index for index, name in enumerate(AGENT_FIELDS)}
-AgentSums = dict[tuple[int, int | None], list[int]]
+_NO_SUMS = (0,) * len(AGENT_FIELDS)
+AgentSums = dict[tuple[int, int | None], Sequence[int]]
 _QUEUE_LEVELS = ((HOUR_S, queue_hours), (QUARTER_S, queue_quarters))
 _AGENT_LEVELS = (
     (rollups.BLOCK_S, agent_blocks),
@@ -221,11 +222,10 @@ class KpiRepository:
         )
         # Lists in AgentFigures' order: a month by agent is tens of thousands of rows.
         found = self._session.execute(summed(rows, AGENT_FIELDS, grouped)).all()
-        # PostgreSQL adds bigints up as numeric: ints, as every backend gives them.
         result: AgentSums = (
-            {(int(k), g): list(map(int, values)) for k, g, *values in found}
+            {(row[0], row[1]): row[2:] for row in found}
             if grouped
-            else {(int(k), None): list(map(int, values)) for k, *values in found}
+            else {(row[0], None): row[1:] for row in found}
         )
         live = self._closing_fcr(plan, grouping, cutoff, settled, agent_ids, team_ids)
         _add(result, live, 1)
@@ -383,6 +383,7 @@ class KpiRepository:
 
 def _add(into: AgentSums, more: Sums, sign: int) -> None:
     for key, sums in more.items():
-        target = into.setdefault(key, [0] * len(AGENT_FIELDS))
+        target = list(into.get(key, _NO_SUMS))
         for name, value in sums.items():
             target[_AGENT_INDEX[name]] += sign * value
+        into[key] = target

@@ -9,9 +9,16 @@ from zoneinfo import ZoneInfo
 
 from callcenter.bootstrap import Database
 from callcenter.domain.users import Actor
+from callcenter.gc_pause import no_cycle_collection
 from callcenter.kpi.figures import AgentFigures, QueueFigures
 from callcenter.kpi.intervals import BucketPlan, Interval, day_range, plan
-from callcenter.kpi.repository import AGENT_FIELDS, QUEUE_SUMS, AgentGrouping, KpiRepository
+from callcenter.kpi.repository import (
+    AGENT_FIELDS,
+    QUEUE_SUMS,
+    AgentGrouping,
+    AgentSums,
+    KpiRepository,
+)
 
 
 class KpiService:
@@ -64,47 +71,13 @@ class KpiService:
         then name."""
         now = now or datetime.now(UTC)
         self._refresh()
-        with self._database.uow(self._actor) as uow:
-            repository = KpiRepository(uow.session)
-            sums = repository.agent_sums(buckets, grouping, now, agent_ids, team_ids)
-            seen = {key[1] for key in sums if key[1] is not None}
-            # (group id, (agent, login, team id, team)): AgentFigures' label fields in order.
-            groups: list[tuple[int | None, tuple[Any, ...]]]
-            if grouping is AgentGrouping.AGENT:
-                wanted = sorted(seen | set(agent_ids or ()))
-                agents = repository.agents(wanted)
-                groups = [
-                    (agent_id, labels)
-                    for agent_id, labels in sorted(
-                        agents.items(), key=lambda item: (item[1][0], item[0])
-                    )
-                ]
-            elif grouping is AgentGrouping.TEAM:
-                teams = repository.teams(sorted(seen | set(team_ids or ())))
-                groups = [
-                    (team_id, (None, None, team_id, name))
-                    for team_id, name in sorted(teams.items(), key=lambda item: (item[1], item[0]))
-                ]
-            else:
-                groups = [(None, (None, None, None, None))]
-        # Tens of thousands of rows for a month by agent: built positionally, in
-        # AgentFigures' field order, as dict merging per row would cost more than the query.
-        zero = [0] * len(AGENT_FIELDS)
-        by_bucket: dict[int, dict[int | None, list[int]]] = {}
-        for (key, group_id), found in sums.items():
-            by_bucket.setdefault(key, {})[group_id] = found
-        by_agent = grouping is AgentGrouping.AGENT
-        labelled = [
-            (group_id, group_id if by_agent else None, labels) for group_id, labels in groups
-        ]
-        figures = AgentFigures
-        rows: list[AgentFigures] = []
-        append = rows.append
-        for bucket in buckets.buckets:
-            start, found_in = bucket.start, by_bucket.get(bucket.key, {})
-            for group_id, agent_id, labels in labelled:
-                append(figures(start, agent_id, *labels, *found_in.get(group_id, zero)))
-        return rows
+        # A month by agent and by day is tens of thousands of rows, none in a cycle.
+        with no_cycle_collection():
+            with self._database.uow(self._actor) as uow:
+                repository = KpiRepository(uow.session)
+                sums = repository.agent_sums(buckets, grouping, now, agent_ids, team_ids)
+                groups = _agent_groups(repository, grouping, sums, agent_ids, team_ids)
+            return _agent_rows(buckets, sums, groups, grouping is AgentGrouping.AGENT)
 
     def _refresh(self) -> None:
         """Bring the roll-ups up to date with every write so far (a no-op when they are)."""
@@ -119,3 +92,48 @@ class KpiService:
 def _starts(buckets: BucketPlan) -> Callable[[int], datetime]:
     by_key = buckets.by_key()
     return lambda key: by_key[key].start
+
+
+# (group id, (agent, login, team id, team)): AgentFigures' label fields in order.
+Groups = list[tuple[int | None, tuple[Any, ...]]]
+
+
+def _agent_groups(
+    repository: KpiRepository,
+    grouping: AgentGrouping,
+    sums: AgentSums,
+    agent_ids: Sequence[int] | None,
+    team_ids: Sequence[int] | None,
+) -> Groups:
+    """The agents (teams) to show, ordered by name: those with sums and those asked for."""
+    seen = {key[1] for key in sums if key[1] is not None}
+    if grouping is AgentGrouping.AGENT:
+        agents = repository.agents(sorted(seen | set(agent_ids or ())))
+        return sorted(agents.items(), key=lambda item: (item[1][0], item[0]))
+    if grouping is AgentGrouping.TEAM:
+        teams = repository.teams(sorted(seen | set(team_ids or ())))
+        return [
+            (team_id, (None, None, team_id, name))
+            for team_id, name in sorted(teams.items(), key=lambda item: (item[1], item[0]))
+        ]
+    return [(None, (None, None, None, None))]
+
+
+def _agent_rows(
+    buckets: BucketPlan, sums: AgentSums, groups: Groups, by_agent: bool
+) -> list[AgentFigures]:
+    """A row per bucket and group, built positionally in AgentFigures' field order: per-row
+    dict merging would cost more than the query."""
+    zero = (0,) * len(AGENT_FIELDS)
+    by_bucket: dict[int, dict[int | None, Sequence[int]]] = {}
+    for (key, group_id), found in sums.items():
+        by_bucket.setdefault(key, {})[group_id] = found
+    labelled = [(group_id, group_id if by_agent else None, labels) for group_id, labels in groups]
+    figures = AgentFigures
+    rows: list[AgentFigures] = []
+    append = rows.append
+    for bucket in buckets.buckets:
+        start, found_in = bucket.start, by_bucket.get(bucket.key, {})
+        for group_id, agent_id, labels in labelled:
+            append(figures(start, agent_id, *labels, *found_in.get(group_id, zero)))
+    return rows

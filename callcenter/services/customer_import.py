@@ -12,10 +12,8 @@ the end instead of keeping them up (see db/bulk.py).
 
 from __future__ import annotations
 
-import gc
 import itertools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -24,6 +22,7 @@ from callcenter.bootstrap import Database
 from callcenter.db import bulk
 from callcenter.db.tables import Customer as CustomerRow
 from callcenter.domain.users import Actor
+from callcenter.gc_pause import no_cycle_collection
 from callcenter.services.csv_records import Chunk, CsvFile, CsvFileError, check_decodable
 from callcenter.services.customer_records import Rules
 from callcenter.services.import_pipeline import StoredDigests, checked_chunks
@@ -68,7 +67,7 @@ def import_customers(
     """
     check_decodable(path, encoding)
     summary = ImportSummary()
-    with _no_cycle_collection(), CsvFile(path, encoding) as source:
+    with no_cycle_collection(), CsvFile(path, encoding) as source:
         rules = Rules(source.layout, region, outside_prefix, stage=database.backend == "sqlite")
         if workers is None:
             workers = WORKERS if source.size >= POOL_MIN_BYTES else 0
@@ -117,23 +116,6 @@ def import_customers(
                 ) from None
     summary.rejected.sort(key=lambda r: r.line)
     return summary
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector for the import.
-
-    An import makes millions of tuples that live until their batch is written; every full
-    collection walked them all, a third of the import's time. They hold no cycles, so
-    reference counting frees them anyway.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _existing_customers(database: Database) -> tuple[int, bool]:
