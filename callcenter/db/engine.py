@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# A server connection handed back to the pool less than this long ago is taken as alive; one
+# idle for longer is pinged before use. A ping on every checkout (pool_pre_ping) is a round
+# trip as long as a claim's whole statement.
+PING_AFTER_IDLE_S = 2.0
 
 
 def _prepare_sqlite(engine: Engine) -> None:
@@ -47,6 +52,32 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     if backend == "postgresql":
         if url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")
-        kwargs.setdefault("pool_pre_ping", True)
-        return create_engine(url, **kwargs)
+        engine = create_engine(url, **kwargs)
+        if not kwargs.get("pool_pre_ping"):
+            _ping_when_idle(engine)
+        return engine
     raise ValueError(f"unsupported database backend {backend!r}")
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection before use only if it sat idle; a dead one is replaced.
+
+    A connection the server dropped while it was in use recently fails its statement once,
+    as it would under a pre-ping between ping and statement; every caller already treats
+    that as the database being unavailable for that action.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _stamp(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool drops this connection and checks out another (or opens one).
+            raise exc.DisconnectionError(str(error)) from error
