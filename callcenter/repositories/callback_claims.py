@@ -7,7 +7,8 @@ queueing behind it; on SQLite the transaction takes the write lock at BEGIN (IMM
 makes the pick and the update one step.
 
 These run on a bare connection with statements built once: a claim is on the agent's critical
-path, and a session and statement building would cost more than the database's work.
+path, and a session and statement building would cost more than the database's work. On
+PostgreSQL the claim goes straight to the driver (DriverStatement), for the same reason.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from sqlalchemy import (
     JSON,
     Connection,
     Engine,
+    Integer,
     String,
     and_,
+    any_,
     bindparam,
     cast,
     func,
@@ -33,7 +36,9 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql
 
+from callcenter.db.driver_statement import DriverStatement
 from callcenter.db.tables import AuditEntry
 from callcenter.db.tables_callbacks import CallbackRow
 from callcenter.domain.callbacks import Callback, CallbackStatus, OwnerKind
@@ -138,17 +143,26 @@ def _claim_and_read(claim: Any) -> Any:
 _DUE = and_(C.status == PENDING, C.due_at <= bindparam("p_now", type_=C.due_at.type))
 _OWN = and_(_DUE, C.owner_kind == AGENT, C.agent_id == bindparam("p_agent"))
 _FROM_ANY_QUEUE = _claim(and_(_DUE, C.owner_kind == QUEUE))
-_FROM_MY_QUEUES = _claim(
-    and_(
-        _DUE,
-        C.owner_kind == QUEUE,
-        or_(C.queue_id.is_(None), C.queue_id.in_(bindparam("p_queues", expanding=True))),
-    )
-)
+
+
+def _from_queues(among: Any) -> Any:
+    return _claim(and_(_DUE, C.owner_kind == QUEUE, or_(C.queue_id.is_(None), among)))
+
+
 # (statement on SQLite, statement on PostgreSQL), for any queue and for the agent's queues.
+# PostgreSQL's is run on the driver (see DriverStatement), so its queue list is an array.
 _CLAIMS = {
-    False: (_FROM_ANY_QUEUE.returning(C.id), _claim_and_read(_FROM_ANY_QUEUE)),
-    True: (_FROM_MY_QUEUES.returning(C.id), _claim_and_read(_FROM_MY_QUEUES)),
+    False: (_FROM_ANY_QUEUE.returning(C.id), DriverStatement(_claim_and_read(_FROM_ANY_QUEUE))),
+    True: (
+        _from_queues(C.queue_id.in_(bindparam("p_queues", expanding=True))).returning(C.id),
+        DriverStatement(
+            _claim_and_read(
+                _from_queues(
+                    C.queue_id == any_(bindparam("p_queues", type_=postgresql.ARRAY(Integer)))
+                )
+            )
+        ),
+    ),
 }
 _UNCLAIM = {
     "status": PENDING,
@@ -211,7 +225,7 @@ def claim_next(
         with engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT")
             params["p_changes"] = {"status": [PENDING, CLAIMED]}
-            row = connection.execute(on_postgres, params).one_or_none()
+            row = on_postgres.one_or_none(connection, params)
             return to_callback(row, region) if row is not None else None
     with write_transaction(engine) as connection:
         claimed = connection.execute(on_sqlite, params).scalar_one_or_none()

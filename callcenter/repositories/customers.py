@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
+from callcenter.db.driver_statement import driver_connection
 from callcenter.db.tables import Customer as CustomerRow
 from callcenter.db.tables import CustomerPhone, CustomerSearchTerm, utcnow
 from callcenter.db.tables_callbacks import CallbackRow
@@ -144,12 +145,6 @@ def _matches(cursor: Any, screen_pop: _CompiledScreenPop, key: str) -> list[Cust
     ]
 
 
-def _driver_connection(connection: Connection) -> Any:
-    dbapi_connection = connection.connection.dbapi_connection
-    assert dbapi_connection is not None
-    return dbapi_connection
-
-
 class CustomerLookups:
     """The screen pop's read of customers, on a connection kept open across many lookups.
 
@@ -160,7 +155,7 @@ class CustomerLookups:
 
     def __init__(self, connection: Connection) -> None:
         self._screen_pop = _screen_pop_for(connection.dialect)
-        self._cursor = _driver_connection(connection).cursor()
+        self._cursor = driver_connection(connection).cursor()
 
     def find_by_phone(self, key: str) -> list[CustomerMatch]:
         """Customers on the number `key` (as `phone.normalize` gives it)."""
@@ -189,7 +184,7 @@ class CustomerRepository(CustomerBatches):
         if not key:
             return []
         connection = self._session.connection()
-        cursor = _driver_connection(connection).cursor()
+        cursor = driver_connection(connection).cursor()
         try:
             return _matches(cursor, _screen_pop_for(connection.dialect), key)
         finally:
