@@ -15,11 +15,13 @@ from callcenter.bootstrap import open_database
 from callcenter.db.tables import AuditEntry
 from callcenter.db.tables_callbacks import CallbackRow
 from callcenter.domain.callbacks import (
+    CallbackInvalid,
     CallbackOwner,
     CallbackPolicy,
     CallbackStatus,
     OwnerKind,
     Priority,
+    Problem,
 )
 from callcenter.domain.calling_hours import CallingHoursRule
 from callcenter.domain.users import Actor
@@ -145,6 +147,42 @@ def test_a_claim_given_back_returns_to_the_pool(world):
     assert service.release(other, callback.id, now=now) is False
     assert service.release(me, callback.id, now=now) is True
     assert service.next_callback(other, now=now).id == callback.id
+
+
+def test_a_named_callback_is_claimed_by_its_agent_and_then_by_nobody_else(world):
+    service = world.service(conflict=timedelta(0))
+    me, other = world.agents[0], world.agents[1]
+    mine = service.schedule(me, world.request())  # private, mine; not due yet
+    claimed = service.claim(me, mine.id, now=MONDAY_10_NY)
+    assert (claimed.status, claimed.claimed_by) == (CallbackStatus.CLAIMED, me.user_id)
+    assert service.claim(me, mine.id, now=MONDAY_10_NY).version == claimed.version  # as is
+    with pytest.raises(CallbackInvalid) as refused:
+        service.claim(other, mine.id, now=MONDAY_10_NY)
+    assert (refused.value.field, refused.value.problem) == ("status", Problem.NOT_YOUR_CLAIM)
+    # F9 passes over it too, even once it is due.
+    assert service.next_callback(other, now=mine.due_at + timedelta(hours=1)) is None
+    queue = service.schedule(me, world.request(owner=CallbackOwner.queue(world.queue_id)))
+    assert service.claim(other, queue.id, now=MONDAY_10_NY).claimed_by == other.user_id
+    with pytest.raises(CallbackInvalid, match="another agent is working"):
+        service.claim(me, queue.id, now=MONDAY_10_NY)
+
+
+def test_a_named_callback_that_is_not_yours_or_closed_is_refused(world, database):
+    service = world.service(conflict=timedelta(0))
+    me, other = world.agents[0], world.agents[1]
+    theirs = service.schedule(me, world.request(owner=CallbackOwner.agent(other.user_id)))
+    with pytest.raises(CallbackInvalid, match="another agent's"):
+        service.claim(me, theirs.id, now=MONDAY_10_NY)
+    done = service.schedule(me, world.request())
+    service.cancel(me, done.id, done.version)
+    with pytest.raises(CallbackInvalid) as refused:
+        service.claim(me, done.id, now=MONDAY_10_NY)
+    assert refused.value.problem is Problem.NOT_OPEN
+    with database.engine.connect() as connection:
+        claims = connection.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "claim")
+        )
+    assert claims == 0
 
 
 def test_stale_claims_and_overdue_private_callbacks_move_once_however_many_housekeepers(

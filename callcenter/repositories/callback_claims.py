@@ -41,7 +41,13 @@ from sqlalchemy.dialects import postgresql
 from callcenter.db.driver_statement import DriverStatement
 from callcenter.db.tables import AuditEntry
 from callcenter.db.tables_callbacks import CallbackRow
-from callcenter.domain.callbacks import Callback, CallbackStatus, OwnerKind
+from callcenter.domain.callbacks import (
+    Callback,
+    CallbackInvalid,
+    CallbackStatus,
+    OwnerKind,
+    Problem,
+)
 from callcenter.domain.users import Actor
 from callcenter.repositories.callbacks import fetch, select_callbacks, to_callback
 
@@ -172,6 +178,23 @@ _UNCLAIM = {
     "updated_at": bindparam("p_now", type_=C.updated_at.type),
     "updated_by": bindparam("p_login"),
 }
+_CLAIM_THIS = (
+    update(CallbackRow)
+    .where(
+        C.id == bindparam("p_id"),
+        C.status == PENDING,
+        or_(C.owner_kind == QUEUE, C.agent_id == bindparam("p_agent")),
+    )
+    .values(
+        status=CLAIMED,
+        claimed_by=bindparam("p_agent"),
+        claimed_at=bindparam("p_now", type_=C.claimed_at.type),
+        version=C.version + 1,
+        updated_at=bindparam("p_now", type_=C.updated_at.type),
+        updated_by=bindparam("p_login"),
+    )
+    .returning(C.id)
+)
 _RELEASE = (
     update(CallbackRow)
     .where(C.id == bindparam("p_id"), C.status == CLAIMED, C.claimed_by == bindparam("p_agent"))
@@ -233,6 +256,39 @@ def claim_next(
             return None
         _audit(connection, actor, now, [claimed], "claim", {"status": [PENDING, CLAIMED]})
         return fetch(connection, claimed, region)
+
+
+def claim_this(
+    connection: Connection,
+    actor: Actor,
+    callback_id: int,
+    agent_id: int,
+    now: datetime,
+    region: str,
+) -> Callback:
+    """Claim one named callback (the agent's own, or their queue's), due or not.
+
+    Already claimed by this agent: it comes back as it is. CallbackInvalid (field "status")
+    if it is closed, another agent's private callback, or claimed by another agent.
+    """
+    params = {"p_id": callback_id, "p_agent": agent_id, "p_now": now, "p_login": actor.login}
+    if connection.execute(_CLAIM_THIS, params).scalar_one_or_none() is not None:
+        _audit(connection, actor, now, [callback_id], "claim", {"status": [PENDING, CLAIMED]})
+        return fetch(connection, callback_id, region)
+    callback = fetch(connection, callback_id, region)
+    if callback.status is CallbackStatus.CLAIMED and callback.claimed_by == agent_id:
+        return callback
+    if not callback.status.is_open:
+        raise CallbackInvalid(
+            "status", Problem.NOT_OPEN, f"the callback is already {callback.status.value}"
+        )
+    if callback.status is CallbackStatus.CLAIMED:
+        raise CallbackInvalid(
+            "status", Problem.NOT_YOUR_CLAIM, "another agent is working this callback"
+        )
+    raise CallbackInvalid(
+        "status", Problem.NOT_YOUR_CLAIM, "this callback is another agent's to make"
+    )
 
 
 def release(

@@ -128,6 +128,17 @@ class CallbackService(CallbackScheduling):
             self._database.engine, actor, agent_id, queue_ids, now, self._region
         )
 
+    def claim(self, actor: Actor, callback_id: int, now: datetime | None = None) -> Callback:
+        """Claim this callback for the signed-in agent before they call it (from a reminder,
+        say), so nobody else works it meanwhile. CallbackInvalid if it is closed or someone
+        else's; see callback_claims.claim_this."""
+        agent_id = _agent_of(actor)
+        now = now or self._clock()
+        with callback_claims.write_transaction(self._database.engine) as connection:
+            return callback_claims.claim_this(
+                connection, actor, callback_id, agent_id, now, self._region
+            )
+
     def release(self, actor: Actor, callback_id: int, now: datetime | None = None) -> bool:
         """Give the agent's claim back to the pool; False if it was not theirs any more."""
         agent_id = _agent_of(actor)

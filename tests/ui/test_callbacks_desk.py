@@ -346,6 +346,9 @@ def test_call_now_on_a_reminder_dials_and_the_reminder_stays_quiet(
     qtbot.waitUntil(lambda: feature.next.dialog is not None, timeout=TIMEOUT)
     assert feature.next.dialog.callback.id == callback.id
     assert window.dialled == ["tel:" + ADA_KEY]
+    # Claimed before it was dialled: nobody else can take it while Alice calls.
+    claimed = service(sqlite_database, callback_clock).get(alice(agent), callback.id)
+    assert (claimed.status, claimed.claimed_by) == (CallbackStatus.CLAIMED, agent.id)
     qtbot.waitUntil(
         lambda: (
             service(sqlite_database, callback_clock).get(alice(agent), callback.id).remind_at
@@ -361,3 +364,26 @@ def test_call_now_on_a_reminder_dials_and_the_reminder_stays_quiet(
         press(qtbot, dialog, Qt.Key.Key_1)
     done = service(sqlite_database, callback_clock).get(alice(agent), callback.id)
     assert done.status is CallbackStatus.DONE
+
+
+def test_call_now_on_a_callback_closed_meanwhile_says_so_and_dials_nothing(
+    qtbot, callback_desk, ada_customer_id, sqlite_database, agent, callback_clock
+):
+    window, feature = callback_desk
+    callback = add_callback(
+        sqlite_database, callback_clock, agent, ada_customer_id, START + timedelta(hours=1)
+    )
+    callback_clock.now = START + timedelta(minutes=57)
+    reminders = feature.reminders
+    reminders.set_interval(30)
+    qtbot.waitUntil(lambda: callback.id in reminders.notes, timeout=TIMEOUT)
+    reminders.set_interval(3_600_000)  # no poll withdraws the note before Call now
+    note = reminders.notes[callback.id]
+    # A supervisor cancels it from the backlog while the note is up.
+    service(sqlite_database, callback_clock).cancel(alice(agent), callback.id, callback.version)
+    wait_active(qtbot, note)
+    press(qtbot, note, Qt.Key.Key_Return)  # Call now
+    qtbot.waitUntil(lambda: "already" in window.statusBar().currentMessage(), timeout=TIMEOUT)
+    assert feature.next.dialog is None
+    assert window.dialled == []
+    assert note.isVisible() and note.call_button.isEnabled()
