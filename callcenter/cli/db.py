@@ -1,14 +1,18 @@
-"""`callcenter db`: create or migrate the schema, and say which revision a database is at."""
+"""`callcenter db`: create or migrate the schema, say which revision a database is at, and
+rebuild the KPI roll-ups."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from callcenter.cli.context import CliContext, errors, pass_context
+from callcenter.cli.context import CliContext, errors, fail, pass_context
 from callcenter.cli.options import json_option
 from callcenter.config.credentials import keyring_account
 from callcenter.config.secrets import SecretStore
 from callcenter.db import migrate
+from callcenter.kpi.service import KpiService
 
 
 @click.group()
@@ -53,6 +57,34 @@ def current(context: CliContext) -> None:
         lambda: click.echo(
             f"{status.database_revision or 'empty'} ({status.state.value}; "
             f"this version expects {status.expected_revision})"
+        ),
+    )
+
+
+@db.command("rebuild-rollups")
+@click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="First day.")
+@click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Day after the last.")
+@json_option
+@pass_context
+def rebuild_rollups(context: CliContext, first: Any, last: Any) -> None:
+    """Rebuild the KPI roll-ups from the calls and agent states (days in the report time zone;
+    without --from/--to, the whole history up to now).
+
+    Writes through the app keep the roll-ups current on their own. Run this after changing
+    rows behind its back: restoring a backup, or deleting calls in bulk (TRUNCATE).
+    """
+    if first is not None and last is not None and last <= first:
+        fail("--to is exclusive and must be after --from")
+    service = KpiService(context.database, context.actor, context.settings.report_timezone)
+    with errors():
+        span = service.rebuild(first.date() if first else None, last.date() if last else None)
+    context.emit(
+        {"from": span[0].isoformat(), "to": span[1].isoformat()} if span else None,
+        lambda: click.echo(
+            f"Rebuilt the KPI roll-ups from {span[0]:%Y-%m-%d %H:%M} to {span[1]:%Y-%m-%d %H:%M}"
+            " UTC."
+            if span
+            else "Nothing to rebuild: no calls or agent states in that range."
         ),
     )
 

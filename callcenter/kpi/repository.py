@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     and_,
     case,
+    func,
     literal,
     or_,
     select,
@@ -167,6 +168,33 @@ class KpiRepository:
     def refresh(self) -> int:
         """Rebuild the stale roll-ups (the caller commits); how many marks were taken."""
         return rollups.refresh(self._session.connection())
+
+    def rebuild(self, start: datetime, end: datetime) -> None:
+        """Rebuild every roll-up from `start` to `end` from the base rows (the caller commits).
+
+        For rows the triggers never saw: a restored backup, or calls deleted in bulk (a
+        TRUNCATE fires no row triggers).
+        """
+        connection = self._session.connection()
+        rollups.mark_range(connection, start, end)
+        rollups.refresh(connection)
+
+    def history_span(self) -> tuple[datetime, datetime] | None:
+        """From the first call or agent state to the last start of either; None with neither."""
+        calls = select(func.min(Call.started_at), func.max(Call.started_at))
+        states = select(
+            func.min(AgentStateChange.started_at), func.max(AgentStateChange.started_at)
+        )
+        found = [
+            value
+            for statement in (calls, states)
+            for value in self._session.execute(statement).one()
+            if value is not None
+        ]
+        if not found:
+            return None
+        aware = [v if v.tzinfo else v.replace(tzinfo=UTC) for v in found]
+        return min(aware), max(aware)
 
     # -- queues --------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from callcenter.bootstrap import Database
 from callcenter.domain.users import Actor
 from callcenter.gc_pause import no_cycle_collection
 from callcenter.kpi.figures import AgentFigures, QueueFigures
-from callcenter.kpi.intervals import BucketPlan, Interval, day_range, plan
+from callcenter.kpi.intervals import BucketPlan, Interval, day_range, local_midnight, plan
 from callcenter.kpi.repository import (
     AGENT_FIELDS,
     QUEUE_SUMS,
@@ -78,6 +78,33 @@ class KpiService:
                 sums = repository.agent_sums(buckets, grouping, now, agent_ids, team_ids)
                 groups = _agent_groups(repository, grouping, sums, agent_ids, team_ids)
             return _agent_rows(buckets, sums, groups, grouping is AgentGrouping.AGENT)
+
+    def rebuild(
+        self,
+        first: date | None = None,
+        last_exclusive: date | None = None,
+        now: datetime | None = None,
+    ) -> tuple[datetime, datetime] | None:
+        """Rebuild the roll-ups of the days [first, last_exclusive) in the report time zone;
+        without them, from the first call or agent state to now. The span rebuilt comes back,
+        or None when there is nothing to rebuild."""
+        now = now or datetime.now(UTC)
+        with self._database.uow(self._actor) as uow:
+            repository = KpiRepository(uow.session)
+            span = repository.history_span()
+            start = local_midnight(first, self.zone) if first else span and span[0]
+            end = (
+                local_midnight(last_exclusive, self.zone)
+                if last_exclusive
+                else max(now, span[1])
+                if span
+                else now
+            )
+            if start is None or end <= start:
+                return None
+            repository.rebuild(start, end)
+            uow.commit()
+        return start, end
 
     def _refresh(self) -> None:
         """Bring the roll-ups up to date with every write so far (a no-op when they are)."""
