@@ -123,3 +123,27 @@ def test_many_curves_are_drawn_without_the_grid(qtbot):
     assert low <= 0 and high >= GRID_MAX_CURVES
     chart.set_series({"agent 1": (xs, np.ones(10))}, "", BERLIN)
     assert chart.item.getAxis("bottom").grid and chart.item.getAxis("left").grid
+
+
+def test_the_legend_wraps_into_columns_and_gives_way_to_hover_for_many_agents(qtbot):
+    from ui.console.chart_items import LEGEND_COLUMNS, LEGEND_ROWS, SeriesChart
+
+    chart = SeriesChart("legendChart", "legend")
+    qtbot.addWidget(chart.widget)
+    xs = np.arange(10) * 900.0
+
+    def agents(count: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        return {f"agent {i}": (xs, np.full(10, float(i))) for i in range(count)}
+
+    legend = chart.item.legend
+    chart.set_series(agents(3), "", BERLIN)
+    assert legend.isVisible() and legend.columnCount == 1 and len(legend.items) == 3
+    chart.set_series(agents(LEGEND_ROWS + 1), "", BERLIN)
+    assert legend.isVisible() and legend.columnCount == 2
+    chart.set_series(agents(50), "", BERLIN)
+    assert LEGEND_ROWS * LEGEND_COLUMNS < 50 and not legend.isVisible()
+    # The names are still there for hovering: the values at an interval come back named.
+    _, values = chart.values_at(900.0)
+    assert ("agent 49", 49.0) in values
+    chart.set_series(agents(2), "", BERLIN)
+    assert legend.isVisible() and legend.columnCount == 1 and len(legend.items) == 2

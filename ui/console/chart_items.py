@@ -32,6 +32,8 @@ MAX_SYMBOLS = 200
 # third of each repaint on a pan (`callcenter bench --scenario charts`).
 GRID_MAX_CURVES = 10
 GRID_ALPHA = 0.2
+LEGEND_ROWS = 8
+LEGEND_COLUMNS = 3
 DOWNSAMPLE_FACTOR = 0.5
 PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
@@ -113,6 +115,10 @@ class SeriesChart:
                 curve.setVisible(False)
                 legend.removeItem(curve)
                 self._data.pop(name, None)
+        # Dozens of names would cover the plot: a column per LEGEND_ROWS names, and beyond
+        # LEGEND_COLUMNS columns no legend (hovering names each curve under the mouse).
+        legend.setColumnCount(max(1, -(-len(series) // LEGEND_ROWS)))
+        legend.setVisible(len(series) <= LEGEND_ROWS * LEGEND_COLUMNS)
         grid = len(series) <= GRID_MAX_CURVES
         self.item.showGrid(x=grid, y=grid, alpha=GRID_ALPHA)
         self.item.enableAutoRange(axis=pg.ViewBox.XAxis)
