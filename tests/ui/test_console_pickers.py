@@ -109,6 +109,28 @@ def test_the_date_axis_tells_local_times_across_a_dst_change(qtbot):
     assert datetime.fromtimestamp(at_four, UTC).hour == 2
 
 
+def test_hour_ticks_fall_on_local_hours_in_a_half_hour_zone(qtbot):
+    from ui.console.chart_items import SeriesChart
+
+    kolkata = ZoneInfo("Asia/Kolkata")  # UTC+05:30
+    chart = SeriesChart("halfHourChart", "half hour")
+    qtbot.addWidget(chart.widget)
+    chart.widget.resize(900, 400)
+    chart.widget.show()
+    qtbot.waitExposed(chart.widget)
+    start = datetime(2026, 3, 10, tzinfo=kolkata).timestamp()
+    xs = start + np.arange(96) * 900.0
+    chart.set_series({"ann": (xs, np.ones(96))}, "", kolkata)
+    hours = ticks_and_labels(
+        chart, datetime(2026, 3, 10, 8, tzinfo=kolkata), datetime(2026, 3, 10, 14, tzinfo=kolkata)
+    )
+    assert len(hours) >= 3
+    for value, label in hours:
+        local = datetime.fromtimestamp(value, UTC).astimezone(kolkata)
+        assert local.minute == 0 and label == local.strftime("%H:%M")
+        assert datetime.fromtimestamp(value, UTC).minute == 30  # on the half hour in UTC
+
+
 def test_many_curves_are_drawn_without_the_grid(qtbot):
     from ui.console.chart_items import GRID_MAX_CURVES, SeriesChart
 
