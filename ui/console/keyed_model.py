@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ui.console.thresholds import BACKGROUND, Level
+from ui.models.headers import horizontal_header
 
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
@@ -90,13 +91,9 @@ class KeyedRowsModel(QAbstractTableModel, Generic[Row]):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._columns[section].header
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._columns[section].tooltip or None
-        return None
+        return horizontal_header(
+            self._columns, section, orientation, role, lambda c: c.header, lambda c: c.tooltip
+        )
 
     # -- updating in place ---------------------------------------------------------------
 

@@ -23,6 +23,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from ui.models.headers import horizontal_header
+
 Index = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
 PAGE_SIZE = 50
@@ -213,10 +215,11 @@ class PagedModel(QAbstractTableModel, Generic[Row]):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._columns[section].header
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._columns[section].header_tooltip
-        return None
+        return horizontal_header(
+            self._columns,
+            section,
+            orientation,
+            role,
+            lambda c: c.header,
+            lambda c: c.header_tooltip,
+        )
