@@ -81,10 +81,16 @@ def _quarter_of(moment: datetime) -> int:
 # -- marking ---------------------------------------------------------------------------------
 
 
-def mark_range(connection: Connection, start: datetime, end: datetime) -> None:
-    """Mark every bucket from `start` to `end` stale, and the FCR of the calls a week before."""
+def mark_range(
+    connection: Connection, start: datetime, end: datetime, earlier_fcr: bool = True
+) -> None:
+    """Mark every bucket from `start` to `end` stale, and the FCR of the calls a week before.
+
+    A loader refreshing as it goes passes `earlier_fcr=False` for a range following one it
+    refreshed when that week's calls were all there: their FCR is final already.
+    """
     lo, hi = _quarter_of(start), _quarter_of(end)
-    window = FCR_WINDOW_DAYS * 86_400 + QUARTER_S
+    window = FCR_WINDOW_DAYS * 86_400 + QUARTER_S if earlier_fcr else 0
     connection.execute(
         insert(dirty),
         [
@@ -144,15 +150,18 @@ def untracked(connection: Connection) -> Iterator[None]:
 
 
 def tuned_for_kpi(connection: Connection) -> None:
-    """PostgreSQL, for this transaction: no JIT compiling and no parallel workers.
+    """PostgreSQL, for this transaction: no JIT compiling, no parallel workers, room to sum.
 
     These statements' cost estimates (spans times a series) pass the JIT threshold, and
     compiling them took near a second where running them takes milliseconds; reading a
     month of roll-ups, gathering workers' partial sums cost more than it saved (measured).
+    A month by agent and by day is tens of thousands of groups: in the default 4 MB of
+    work_mem its hash aggregate spilled to disk.
     """
     if connection.dialect.name == "postgresql":
         connection.execute(text("SET LOCAL jit = off"))
         connection.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+        connection.execute(text("SET LOCAL work_mem = '64MB'"))
 
 
 def has_stale(connection: Connection) -> bool:
