@@ -329,17 +329,23 @@ def test_an_attempt_dialled_by_the_desk_is_the_call_the_desk_saves(
     assert attempt.outcome is Outcome.VOICEMAIL
 
 
+def reminded_in_three_minutes(qtbot, feature, database, clock, agent, customer_id):
+    """Alice's callback due at START + 1 h, with the clock at 3 minutes before: its note up."""
+    callback = add_callback(database, clock, agent, customer_id, START + timedelta(hours=1))
+    clock.now = START + timedelta(minutes=57)
+    feature.reminders.set_interval(30)
+    qtbot.waitUntil(lambda: callback.id in feature.reminders.notes, timeout=TIMEOUT)
+    return callback
+
+
 def test_call_now_on_a_reminder_dials_and_the_reminder_stays_quiet(
     qtbot, callback_desk, ada_customer_id, sqlite_database, agent, callback_clock
 ):
     window, feature = callback_desk
-    callback = add_callback(
-        sqlite_database, callback_clock, agent, ada_customer_id, START + timedelta(hours=1)
+    callback = reminded_in_three_minutes(
+        qtbot, feature, sqlite_database, callback_clock, agent, ada_customer_id
     )
-    callback_clock.now = START + timedelta(minutes=57)
     reminders = feature.reminders
-    reminders.set_interval(30)
-    qtbot.waitUntil(lambda: callback.id in reminders.notes, timeout=TIMEOUT)
     note = reminders.notes[callback.id]
     wait_active(qtbot, note)
     press(qtbot, note, Qt.Key.Key_Return)  # Call now
@@ -370,13 +376,10 @@ def test_call_now_on_a_callback_closed_meanwhile_says_so_and_dials_nothing(
     qtbot, callback_desk, ada_customer_id, sqlite_database, agent, callback_clock
 ):
     window, feature = callback_desk
-    callback = add_callback(
-        sqlite_database, callback_clock, agent, ada_customer_id, START + timedelta(hours=1)
+    callback = reminded_in_three_minutes(
+        qtbot, feature, sqlite_database, callback_clock, agent, ada_customer_id
     )
-    callback_clock.now = START + timedelta(minutes=57)
     reminders = feature.reminders
-    reminders.set_interval(30)
-    qtbot.waitUntil(lambda: callback.id in reminders.notes, timeout=TIMEOUT)
     reminders.set_interval(3_600_000)  # no poll withdraws the note before Call now
     note = reminders.notes[callback.id]
     # A supervisor cancels it from the backlog while the note is up.

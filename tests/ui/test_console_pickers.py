@@ -54,6 +54,15 @@ def test_a_queue_and_an_agent_added_elsewhere_appear_and_the_choice_stays(
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
+def shown_chart(qtbot, chart):
+    """`chart` on screen at a usual size, so its axis lays out and measures its labels."""
+    qtbot.addWidget(chart.widget)
+    chart.widget.resize(900, 400)
+    chart.widget.show()
+    qtbot.waitExposed(chart.widget)
+    return chart
+
+
 def ticks_and_labels(chart, first: datetime, last: datetime) -> list[tuple[float, str]]:
     """The axis's finest ticks over [first, last] as drawn, with their labels."""
     chart.item.setXRange(first.timestamp(), last.timestamp(), padding=0)
@@ -68,11 +77,7 @@ def ticks_and_labels(chart, first: datetime, last: datetime) -> list[tuple[float
 def test_the_date_axis_tells_local_times_across_a_dst_change(qtbot):
     from ui.console.chart_items import SeriesChart
 
-    chart = SeriesChart("dstChart", "dst")
-    qtbot.addWidget(chart.widget)
-    chart.widget.resize(900, 400)
-    chart.widget.show()
-    qtbot.waitExposed(chart.widget)
+    chart = shown_chart(qtbot, SeriesChart("dstChart", "dst"))
     # Hours from Saturday to Tuesday around Berlin's spring change (29 March 2026, 02:00
     # became 03:00): offset +1 h at the start, +2 h after.
     start = datetime(2026, 3, 28, tzinfo=BERLIN).timestamp()
@@ -113,11 +118,7 @@ def test_hour_ticks_fall_on_local_hours_in_a_half_hour_zone(qtbot):
     from ui.console.chart_items import SeriesChart
 
     kolkata = ZoneInfo("Asia/Kolkata")  # UTC+05:30
-    chart = SeriesChart("halfHourChart", "half hour")
-    qtbot.addWidget(chart.widget)
-    chart.widget.resize(900, 400)
-    chart.widget.show()
-    qtbot.waitExposed(chart.widget)
+    chart = shown_chart(qtbot, SeriesChart("halfHourChart", "half hour"))
     start = datetime(2026, 3, 10, tzinfo=kolkata).timestamp()
     xs = start + np.arange(96) * 900.0
     chart.set_series({"ann": (xs, np.ones(96))}, "", kolkata)
