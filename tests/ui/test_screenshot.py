@@ -7,18 +7,24 @@ screenshots` does) to keep the image; otherwise it goes to a temporary folder an
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea
 
+from callcenter.domain.callbacks import CallbackOwner, CallbackRequest
+from callcenter.domain.callbacks import Priority as CallbackPriority
 from callcenter.domain.calls import CallRecord, CallSource, Direction
+from callcenter.domain.complaints import ComplaintDraft, Priority
 from callcenter.domain.customers import CustomerDraft, PhoneEntry
 from callcenter.domain.phone import normalize
 from callcenter.domain.users import Actor
 from callcenter.services.call_log import CallLogService
+from callcenter.services.callbacks import CallbackService
+from callcenter.services.complaints import ComplaintService
 from tests.ui.conftest import ADA_NUMBER
 from ui.theme import apply_theme
 
@@ -32,6 +38,14 @@ def light_theme(qapp: QApplication):
     qapp.setPalette(palette)
     if style:
         qapp.setStyle(style)
+
+
+def _next_weekday_at(now: datetime, hour: int, zone: ZoneInfo) -> datetime:
+    """The next Monday-to-Friday `hour`:00 in `zone` after `now`: within calling hours."""
+    day = now.astimezone(zone).date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(hour), zone)
 
 
 def _a_customer_with_a_history(database, agent_id: int) -> None:
@@ -55,6 +69,28 @@ def _a_customer_with_a_history(database, agent_id: int) -> None:
         )
         uow.commit()
     now = datetime.now(UTC)
+    # What the card shows beside the customer: an open complaint and a callback coming due.
+    ComplaintService(database).create(
+        admin,
+        ComplaintDraft(
+            customer_id=ada.id,
+            subject="March invoice charged twice",
+            description="Billed twice for the March maintenance contract.",
+            priority=Priority.HIGH,
+        ),
+    )
+    CallbackService(database, region="US").schedule(
+        Actor("alice", agent_id),
+        CallbackRequest(
+            ada.id,
+            normalize(ADA_NUMBER, "US").key,
+            _next_weekday_at(now, 11, ZoneInfo("America/New_York")),
+            CallbackOwner.agent(agent_id),
+            reason="Confirm the refund reached the account",
+            priority=CallbackPriority.NORMAL,
+            allow_conflict=True,
+        ),
+    )
     log = CallLogService(database)
     for days, minutes, code in ((2, 7, "resolved"), (9, 4, "information"), (30, 12, "follow_up")):
         start = now - timedelta(days=days, hours=3)
@@ -90,6 +126,11 @@ def test_the_main_window_during_a_call(
     window.call_panel.notes.setPlainText("Asked about the March invoice; resent it by email.")
     window.call_panel.disposition.setCurrentIndex(1)
     qtbot.wait(2100)  # a running call timer, and the history loaded
+    # At 1366x768, with callbacks above and complaints below, the details scroll rather than
+    # run under the calls.
+    details = window.card.details.findChild(QScrollArea, "customerDetails")
+    heading = window.card.details.findChild(QLabel, "customerHistoryHeading")
+    assert details.geometry().bottom() < heading.geometry().top()
     folder = Path(os.environ.get("CALLCENTER_SCREENSHOTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "main-window.png"

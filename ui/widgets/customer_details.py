@@ -27,6 +27,7 @@ from ui.widgets.scroll import plain_scroll_area
 
 LOCAL_TIME_REFRESH_MS = 30_000
 MAX_DETAILS_HEIGHT = 300  # at 1366x768 the calls keep about half the card
+MIN_DETAILS_HEIGHT = 110  # about five rows
 
 
 class CustomerDetails(QWidget):
@@ -79,7 +80,9 @@ class CustomerDetails(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(SPACING)
-        layout.addWidget(scroll)
+        # Room shared evenly: the details take what they need (up to their maximum) and
+        # the calls the rest; when the card is short both shrink and the details scroll.
+        layout.addWidget(scroll, 1)
         layout.addWidget(heading)
         layout.addWidget(self.history, 1)
 
@@ -128,12 +131,15 @@ class CustomerDetails(QWidget):
         self._fit_details()
 
     def _fit_details(self) -> None:
-        """Show the details whole when they fit, leaving the rest to the calls."""
+        """Show the details whole when they fit, leaving the rest to the calls; when the card
+        is short (a small screen, with callbacks and complaints above and below), they scroll
+        down to MIN_DETAILS_HEIGHT rather than being cut off under the calls."""
         content, width = self._content, self._scroll.viewport().width()
         wrapped = content.heightForWidth(width) if content.hasHeightForWidth() else -1
         height = max(wrapped, content.sizeHint().height(), content.minimumSizeHint().height())
-        frame = 2 * self._scroll.frameWidth()
-        self._scroll.setMinimumHeight(min(height + frame, MAX_DETAILS_HEIGHT))
+        whole = height + 2 * self._scroll.frameWidth()
+        self._scroll.setMinimumHeight(min(whole, MIN_DETAILS_HEIGHT))
+        self._scroll.setMaximumHeight(min(whole, MAX_DETAILS_HEIGHT))
 
     @property
     def local_time_running(self) -> bool:
