@@ -389,4 +389,25 @@ def test_call_now_on_a_callback_closed_meanwhile_says_so_and_dials_nothing(
     qtbot.waitUntil(lambda: "already" in window.statusBar().currentMessage(), timeout=TIMEOUT)
     assert feature.next.dialog is None
     assert window.dialled == []
-    assert note.isVisible() and note.call_button.isEnabled()
+    assert note.isVisible()
+
+
+def test_enter_on_a_callback_on_the_card_claims_it_and_opens_it_ready_to_dial(
+    qtbot, callback_desk, ada_customer_id, sqlite_database, agent, callback_clock
+):
+    window, feature = callback_desk
+    callback = add_callback(
+        sqlite_database, callback_clock, agent, ada_customer_id, START + timedelta(hours=2)
+    )
+    window.open_customer(ada_customer_id)
+    section = feature.card_section
+    qtbot.waitUntil(lambda: section.isVisible() and section.model.rowCount() == 1, timeout=TIMEOUT)
+    wait_active(qtbot, window)
+    section.table.setFocus()
+    section.table.setCurrentIndex(section.model.index(0, 0))
+    press(qtbot, section.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: feature.next.dialog is not None, timeout=TIMEOUT)
+    assert feature.next.dialog.callback.id == callback.id
+    assert window.dialled == ["tel:" + ADA_KEY]
+    claimed = service(sqlite_database, callback_clock).get(alice(agent), callback.id)
+    assert (claimed.status, claimed.claimed_by) == (CallbackStatus.CLAIMED, agent.id)

@@ -138,7 +138,8 @@ class CardCallbacks(QFrame):
             self.hide()
 
     def _dial(self, row: int) -> None:
-        self._feature.dial(self.model.row_at(row))
+        """Enter on a callback: call it now, claimed and ready for its outcome like F9's."""
+        self._feature.next.call(self.model.row_at(row))
 
     def close_selected(self) -> None:
         """F4: close the selected callback (else the first) as "customer called in"."""

@@ -1,4 +1,5 @@
-"""Next callback (F9): claim the most urgent one through the core, dial it, record how it went.
+"""Next callback (F9), or this one (a reminder's Call now, the card): claim it through the core,
+dial it, record how it went.
 
 The claim is the core's atomic one, so two agents pressing F9 together never get the same
 callback. The window shows the callback ready to dial (Enter); the outcome keys 1-5 (or the
@@ -8,6 +9,7 @@ closes. Closing the window without an outcome puts the callback back in the pool
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
@@ -66,11 +68,7 @@ class NextCallback(QObject):
             self.dialog.raise_()
             self.dialog.activateWindow()
             return
-        call = self._feature.window.desk.calls.call
-        if call is not None and call.phase is not CallPhase.WRAP_UP:
-            self._feature.say(self.tr("Finish the current call before taking a callback."))
-            return
-        if self._claiming:
+        if self._on_a_call() or self._claiming:
             return
         self._claiming = True
         actor = self._feature.context.actor
@@ -88,6 +86,46 @@ class NextCallback(QObject):
             return
         self._feature.changed.emit()
         self.show(callback)
+
+    def call(
+        self,
+        callback: Callback,
+        on_dialled: Callable[[], None] | None = None,
+        on_refused: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """Call this callback now (from a reminder, or the card): claim it, so nobody else
+        works it meanwhile, then show it ready to dial and dial it. A refused claim (closed
+        meanwhile, another agent's, taken) is said; `on_refused` hears of it too."""
+        if self.dialog is not None:
+            self.show(callback)  # brings the open one forward and says why
+            return
+        if self._on_a_call() or self._claiming:
+            return
+        self._claiming = True
+        actor, callback_id = self._feature.context.actor, callback.id
+
+        def claimed(mine: Callback) -> None:
+            self._claiming = False
+            self._feature.changed.emit()
+            if self.show(mine):
+                self._feature.dial(mine)
+                if on_dialled is not None:
+                    on_dialled()
+
+        def refused(exc: Exception) -> None:
+            self._claiming = False
+            self._feature.show_error(exc)
+            if on_refused is not None:
+                on_refused(exc)
+
+        self._feature.run(lambda service: service.claim(actor, callback_id), claimed, refused)
+
+    def _on_a_call(self) -> bool:
+        call = self._feature.window.desk.calls.call
+        if call is not None and call.phase is not CallPhase.WRAP_UP:
+            self._feature.say(self.tr("Finish the current call before taking a callback."))
+            return True
+        return False
 
     def show(self, callback: Callback) -> bool:
         """Show a callback ready to dial (claimed by F9, or my own from a reminder); its

@@ -203,35 +203,14 @@ class ReminderNote(QDialog):
         self.text.setText("\n".join(lines))
 
     def call_now(self) -> None:
-        """Claim the callback, so nobody else works it meanwhile; then open it ready to dial
-        and dial it. It reminds no more while worked (a retry the core schedules sets a new
-        reminder). A refused claim (someone else took it, it was closed) is said, and the
-        note stays for Snooze or Dismiss."""
-        if self._feature.next.dialog is not None:
-            self._feature.next.show(self.callback)  # brings the open one forward and says why
-            return
-        self.call_button.setEnabled(False)
-        actor, callback_id = self._feature.context.actor, self.callback.id
-        self._feature.run(
-            lambda service: service.claim(actor, callback_id),
-            self._claimed,
-            self._refused,
-            owner=self,
-        )
+        """Claim the callback, then open it ready to dial and dial it (see NextCallback.call).
+        It reminds no more while worked (a retry the core schedules sets a new reminder). A
+        refused claim is said, and the note stays for Snooze or Dismiss."""
+        self._feature.next.call(self.callback, on_dialled=self._dialled)
 
-    def _claimed(self, callback: Callback) -> None:
-        self.callback = callback
-        self._feature.changed.emit()
-        if self._feature.next.show(callback):
-            self._dismiss()
-            self._feature.dial(callback)
-            self.accept()
-        else:
-            self.call_button.setEnabled(True)
-
-    def _refused(self, exc: Exception) -> None:
-        self.call_button.setEnabled(True)
-        self._feature.show_error(exc)
+    def _dialled(self) -> None:
+        self._dismiss()
+        self.accept()
 
     def snooze(self) -> None:
         minutes = int(self.snooze_minutes.currentData())
