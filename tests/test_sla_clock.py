@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from callcenter.services.sla_clock import (
+from callcenter.domain.sla_clock import (
     Calendar,
     CalendarError,
     add_business_seconds,

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from callcenter.domain.complaint_sla import FAR_FUTURE, ClockCopy, SlaRules
 from callcenter.domain.complaints import SlaState
-from callcenter.services.complaint_sla import FAR_FUTURE, ClockCopy, SlaRules
-from callcenter.services.sla_clock import Calendar
+from callcenter.domain.sla_clock import Calendar
 
 MONDAY_NINE = datetime(2026, 3, 2, 9, tzinfo=UTC)
 HOUR = 3600

@@ -15,6 +15,7 @@ from callcenter.bench.timing import clock, summary
 from callcenter.bootstrap import Database
 from callcenter.db.tables import Customer, User
 from callcenter.db.tables_complaints import ComplaintCategory, ComplaintRow
+from callcenter.domain.complaint_sla import FAR_FUTURE
 from callcenter.domain.complaints import (
     ACTIVE_STATUSES,
     ComplaintFilter,
@@ -26,7 +27,6 @@ from callcenter.domain.complaints import (
 )
 from callcenter.domain.users import Actor, Role
 from callcenter.repositories.stamps import creation_stamp
-from callcenter.services.complaint_sla import FAR_FUTURE
 from callcenter.services.complaints import ComplaintService
 
 COMPLAINTS = 100_000

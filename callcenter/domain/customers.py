@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from callcenter.domain.errors import ConflictError
+
 
 @dataclass(frozen=True, slots=True)
 class PhoneEntry:
@@ -92,3 +94,11 @@ class CustomerSummary:
     phone: str | None
     email: str | None
     tier: str | None
+
+
+class ExternalIdTaken(ConflictError):
+    """Another customer has this external id (the one unique value a customer brings)."""
+
+    def __init__(self, external_id: str) -> None:
+        super().__init__(f"external id {external_id!r} belongs to another customer")
+        self.external_id = external_id

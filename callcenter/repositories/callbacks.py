@@ -1,7 +1,8 @@
-"""Callbacks in the database: written with their version checked, read with the names behind ids."""
+"""Callbacks in the database, read with the names behind their ids (written: callback_writes)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -18,20 +19,14 @@ from sqlalchemy import (
     select,
     table,
     union_all,
-    update,
 )
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.orm.exc import StaleDataError
 
 from callcenter.db.tables import Customer as CustomerRow
+from callcenter.db.tables import CustomerPhone as PhoneRow
 from callcenter.db.tables import Queue as QueueRow
 from callcenter.db.tables import User as UserRow
-from callcenter.db.tables import utcnow
-from callcenter.db.tables_callbacks import (
-    CallbackAttemptRow,
-    CallbackQueueHoursRow,
-    CallbackRow,
-)
+from callcenter.db.tables_callbacks import CallbackAttemptRow, CallbackRow
 from callcenter.domain.callbacks import (
     OPEN_STATUSES,
     Attempt,
@@ -43,11 +38,9 @@ from callcenter.domain.callbacks import (
     OwnerKind,
     Priority,
 )
-from callcenter.domain.calling_hours import CallingHoursRule
 from callcenter.domain.errors import NotFound
 from callcenter.domain.phone import format_for_display
-from callcenter.domain.users import Actor
-from callcenter.repositories.stamps import creation_stamp
+from callcenter.repositories.callback_writes import CallbackWrites, to_attempt
 
 _Agent = aliased(UserRow)
 _COMPLAINTS = table("complaints", column("id"))
@@ -107,76 +100,37 @@ def select_callbacks(source: Any) -> Select[Any]:
 _SELECT = select_callbacks(CallbackRow.__table__)
 
 _FETCH = _SELECT.where(CallbackRow.id == bindparam("p_id"))
+# Only the callback's row: the names' rows stay free for others to change.
+_LOCK = _FETCH.with_for_update(of=CallbackRow.__table__)
 # A page's rows, under another name than the callbacks its ids are chosen from.
 _PAGED = CallbackRow.__table__.alias("paged")
 _PAGE = select_callbacks(_PAGED)
 
 
-class CallbackRepository:
-    def __init__(self, session: Session, actor: Actor, region: str = "US") -> None:
-        self._session = session
-        self._actor = actor
-        self._region = region
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A customer or user a callback names: the name people know, and whether it may still
+    be used (a customer not deleted, a user not disabled)."""
 
-    # -- writing -------------------------------------------------------------------------
+    name: str
+    active: bool
 
-    def add(self, values: dict[str, Any], now: datetime) -> int:
-        row = CallbackRow(**values, **creation_stamp(self._actor, now))
-        self._session.add(row)
-        self._session.flush()
-        return row.id
 
-    def row(self, callback_id: int, for_update: bool = False) -> CallbackRow:
-        """The row to change; NotFound if there is none."""
-        statement = select(CallbackRow).where(CallbackRow.id == callback_id)
-        if for_update:
-            statement = statement.with_for_update()
-        row = self._session.scalar(statement)
-        if row is None:
-            raise NotFound(f"callback {callback_id} does not exist")
-        return row
-
-    def add_attempt(
-        self,
-        callback_id: int,
-        outcome: Outcome,
-        at: datetime,
-        call_id: int | None,
-        agent_id: int | None,
-        notes: str | None,
-    ) -> Attempt:
-        row = CallbackAttemptRow(
-            callback_id=callback_id,
-            call_id=call_id,
-            agent_id=agent_id,
-            outcome=outcome.value,
-            at=at,
-            notes=notes,
-            created_by=self._actor.login,
-        )
-        self._session.add(row)
-        self._session.flush()
-        return _attempt(row)
-
-    def set_remind_at(self, callback_id: int, remind_at: datetime | None) -> bool:
-        """Move (or clear) the reminder of an open callback; False if it is closed or gone.
-
-        Not a versioned edit: when the owner is reminded is their own affair, and must not make
-        anyone's open copy of the callback stale.
-        """
-        changed = self._session.execute(
-            update(CallbackRow)
-            .where(CallbackRow.id == callback_id, CallbackRow.status.in_(_OPEN))
-            .values(remind_at=remind_at, updated_at=utcnow(), updated_by=self._actor.login)
-            .returning(CallbackRow.id)
-            .execution_options(synchronize_session=False)
-        ).scalar_one_or_none()
-        return changed is not None
+class CallbackRepository(CallbackWrites):
+    """Callbacks as the domain's objects; the writes are inherited from CallbackWrites."""
 
     # -- reading -------------------------------------------------------------------------
 
     def get(self, callback_id: int) -> Callback:
         return fetch(self._session, callback_id, self._region)
+
+    def lock(self, callback_id: int) -> Callback:
+        """The callback, its row locked until the transaction ends (on PostgreSQL; SQLite has
+        one writer anyway), so that two changes to it queue up; NotFound if there is none."""
+        row = self._session.execute(_LOCK, {"p_id": callback_id}).one_or_none()
+        if row is None:
+            raise NotFound(f"callback {callback_id} does not exist")
+        return self._callback(row)
 
     def of_agent_between(self, agent_id: int, start: datetime, end: datetime) -> list[Callback]:
         """The agent's callbacks (theirs, or claimed by them) due in [start, end), in due order."""
@@ -242,48 +196,45 @@ class CallbackRepository:
             .where(CallbackAttemptRow.callback_id == callback_id)
             .order_by(CallbackAttemptRow.at, CallbackAttemptRow.id)
         )
-        return [_attempt(row) for row in rows]
+        return [to_attempt(row) for row in rows]
+
+    def open_ids_of_customer(self, customer_id: int) -> list[int]:
+        return list(
+            self._session.scalars(
+                select(CallbackRow.id).where(
+                    CallbackRow.customer_id == customer_id, CallbackRow.status.in_(_OPEN)
+                )
+            )
+        )
+
+    # -- what a request refers to --------------------------------------------------------
+
+    def customer(self, customer_id: int) -> Party | None:
+        """The customer (inactive once deleted), or None if there is none."""
+        row = self._session.get(CustomerRow, customer_id)
+        return None if row is None else Party(row.name, row.deleted_at is None)
+
+    def phone_keys(self, customer_id: int) -> set[str]:
+        """The E.164 keys of the customer's numbers."""
+        return set(
+            self._session.scalars(
+                select(PhoneRow.number_key).where(PhoneRow.customer_id == customer_id)
+            )
+        )
+
+    def user(self, user_id: int) -> Party | None:
+        """The user by display name (inactive once disabled), or None if there is none."""
+        row = self._session.get(UserRow, user_id)
+        return None if row is None else Party(row.display_name, row.active)
+
+    def queue_exists(self, queue_id: int) -> bool:
+        return self._session.get(QueueRow, queue_id) is not None
 
     def complaint_exists(self, complaint_id: int) -> bool:
         found = self._session.scalar(
             select(_COMPLAINTS.c.id).where(_COMPLAINTS.c.id == complaint_id)
         )
         return found is not None
-
-    # -- a queue's calling hours ---------------------------------------------------------
-
-    def queue_hours(self, queue_id: int) -> tuple[CallingHoursRule, int] | None:
-        """The queue's own rule and its row's version, or None when it follows the setting."""
-        row = self._session.get(CallbackQueueHoursRow, queue_id)
-        if row is None:
-            return None
-        rule = CallingHoursRule.from_text(row.calling_hours, row.business_days.split(","))
-        return rule, row.version
-
-    def set_queue_hours(
-        self, queue_id: int, rule: CallingHoursRule, expected_version: int | None
-    ) -> None:
-        """Create the queue's rule (expected_version None) or change the version given."""
-        row = self._session.get(CallbackQueueHoursRow, queue_id)
-        days = ",".join(rule.days_text)
-        if row is None:
-            if expected_version is not None:
-                raise NotFound(f"queue {queue_id} has no calling hours of its own to change")
-            self._session.add(
-                CallbackQueueHoursRow(
-                    queue_id=queue_id,
-                    calling_hours=rule.hours_text,
-                    business_days=days,
-                    **creation_stamp(self._actor),
-                )
-            )
-        else:
-            if expected_version is None or row.version != expected_version:
-                raise StaleDataError("queue calling hours changed")
-            row.calling_hours = rule.hours_text
-            row.business_days = days
-            row.updated_by = self._actor.login
-        self._session.flush()
 
     def _callback(self, row: Any) -> Callback:
         return to_callback(row, self._region)
@@ -379,16 +330,4 @@ def to_callback(row: Any, region: str) -> Callback:
         created_at=row.created_at,
         created_by=row.created_by,
         updated_at=row.updated_at,
-    )
-
-
-def _attempt(row: CallbackAttemptRow) -> Attempt:
-    return Attempt(
-        id=row.id,
-        callback_id=row.callback_id,
-        call_id=row.call_id,
-        agent_id=row.agent_id,
-        outcome=Outcome(row.outcome),
-        at=row.at,
-        notes=row.notes,
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from callcenter.db.tables import Team, User
 from callcenter.db.tables_complaints import (
@@ -15,6 +19,7 @@ from callcenter.db.tables_complaints import (
     ComplaintHistory,
     ComplaintRow,
 )
+from callcenter.domain.complaint_sla import SlaRules
 from callcenter.domain.complaints import (
     Comment,
     CommentKind,
@@ -31,7 +36,6 @@ from callcenter.repositories.audit import AuditRepository
 from callcenter.repositories.complaint_notifications import NotificationRepository
 from callcenter.repositories.complaint_rows import history_text, insert_ignore
 from callcenter.repositories.complaint_setup import SetupRepository
-from callcenter.services.complaint_sla import SlaRules
 
 
 class ComplaintBase:
@@ -42,13 +46,12 @@ class ComplaintBase:
         self.notifications = NotificationRepository(session, actor)
         self._audit = AuditRepository(session, actor)
 
-    @property
-    def session(self) -> Session:
-        return self._session
-
-    @property
-    def actor(self) -> Actor:
-        return self._actor
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Within it, changes wait for the commit (no autoflush): each complaint's row is
+        written once, so its version moves on by one however many steps change it."""
+        with self._session.no_autoflush:
+            yield
 
     def begin_write(self) -> None:
         """Take the write lock first on SQLite, so a read-then-write never meets a
@@ -97,6 +100,20 @@ class ComplaintBase:
         row.updated_by = self._actor.login
         row.updated_at = now
         return row
+
+    def save(self, complaint_id: int, version: int | None) -> None:
+        """Write the changes now; ComplaintConflict if another desktop changed the complaint
+        since `version` was read, or took first a unique key this change needs."""
+        try:
+            self._session.flush()
+        except (StaleDataError, IntegrityError) as exc:
+            if isinstance(exc, IntegrityError) and not _is_race(exc):
+                raise
+            raise ComplaintConflict(complaint_id, version) from None
+
+    def link_target(self, complaint_id: int) -> int:
+        """The complaint calls to this one are linked to: the one it was merged into, if so."""
+        return self.row(complaint_id).merged_into_id or complaint_id
 
     def record(
         self, complaint_id: int, field: str, old: object, new: object, now: datetime
@@ -205,6 +222,12 @@ _HISTORY_NAMES = {
     "subcategory_id": "subcategory",
     "merged_into_id": "merged_into",
 }
+
+
+def _is_race(exc: IntegrityError) -> bool:
+    """A unique key another desktop took first (a call linked twice at once)."""
+    text = str(exc.orig).lower()
+    return "unique" in text or "duplicate key" in text
 
 
 def search_text(reference: str, subject: str) -> str:

@@ -12,6 +12,8 @@ from callcenter.db.tables_complaints import (
     ComplaintHistory,
     ComplaintRow,
 )
+from callcenter.domain import complaint_workflow
+from callcenter.domain.complaint_sla import SlaRules
 from callcenter.domain.complaints import (
     UNCHANGED,
     Comment,
@@ -24,8 +26,6 @@ from callcenter.domain.complaints import (
     TransitionRefused,
 )
 from callcenter.repositories.complaint_base import ComplaintBase, search_text
-from callcenter.services import complaint_workflow
-from callcenter.services.complaint_sla import SlaRules
 
 
 class ComplaintEdits(ComplaintBase):
@@ -128,13 +128,6 @@ class ComplaintEdits(ComplaintBase):
         self._set(row, "status", Status.CLOSED.value, now)
         self._set(row, "csat", csat, now)
         row.closed_at = now
-
-    def escalated(self, row: ComplaintRow, level: int, now: datetime) -> None:
-        """The escalation level rose (manual or automatic); Open and Reopened become
-        Escalated."""
-        self._set(row, "escalation_level", level, now)
-        if row.status in (Status.OPEN, Status.REOPENED):
-            self._set(row, "status", Status.ESCALATED.value, now)
 
     def add_comment(
         self, complaint_id: int, kind: CommentKind, body: str, now: datetime, sla: SlaRules

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from callcenter.db.tables import Customer, Team, User
 from callcenter.db.tables_complaints import ComplaintCategory, ComplaintRow
+from callcenter.domain.complaint_sla import FAR_FUTURE, ClockCopy, SlaRules
 from callcenter.domain.complaints import (
     ACTIVE_STATUSES,
     ComplaintFilter,
@@ -26,7 +27,6 @@ from callcenter.domain.complaints import (
 )
 from callcenter.domain.users import Actor, Role
 from callcenter.repositories.complaint_setup import SetupRepository
-from callcenter.services.complaint_sla import FAR_FUTURE, ClockCopy, SlaRules
 
 MAX_PAGE = 500
 _CLOCK_COLUMNS = tuple(f.name for f in fields(ClockCopy))

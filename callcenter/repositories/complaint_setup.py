@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,11 +18,27 @@ from callcenter.db.tables_complaints import (
 )
 from callcenter.domain.complaints import Category, ComplaintInvalid, Priority
 from callcenter.domain.errors import NotFound
+from callcenter.domain.sla_clock import Calendar
 from callcenter.domain.users import Actor
 from callcenter.repositories.stamps import creation_stamp
-from callcenter.services.sla_clock import Calendar
 
 DEFAULT_CALENDAR = "Default"
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    priority: str
+    category: str | None
+    response_minutes: int
+    resolution_minutes: int
+
+
+@dataclass(frozen=True)
+class CalendarView:
+    name: str
+    timezone: str
+    hours: dict[str, Any]
+    holidays: tuple[tuple[date, str], ...]
 
 
 class SetupRepository:
@@ -132,8 +149,18 @@ class SetupRepository:
                 return by_category[key]
         return by_category.get(None)
 
-    def policies(self) -> list[SlaPolicy]:
-        return list(self._session.scalars(select(SlaPolicy).order_by(SlaPolicy.id)))
+    def policies(self) -> list[PolicyView]:
+        """The SLA targets, each with its category's code (None: for every category)."""
+        codes = {c.id: c.code for c in self.categories(include_inactive=True)}
+        return [
+            PolicyView(
+                p.priority,
+                codes.get(p.category_id) if p.category_id else None,
+                p.response_minutes,
+                p.resolution_minutes,
+            )
+            for p in self._session.scalars(select(SlaPolicy).order_by(SlaPolicy.id))
+        ]
 
     def set_policy(
         self,
@@ -184,6 +211,11 @@ class SetupRepository:
             row.id: Calendar.parse(row.timezone, row.hours, holidays.get(row.id, []))
             for row in self._session.scalars(select(BusinessCalendar))
         }
+
+    def calendar(self, name: str = DEFAULT_CALENDAR) -> CalendarView:
+        row = self.calendar_row(name)
+        holidays = tuple((h.day, h.name) for h in self.holidays(name))
+        return CalendarView(row.name, row.timezone, dict(row.hours), holidays)
 
     def holidays(self, name: str = DEFAULT_CALENDAR) -> list[CalendarHoliday]:
         calendar = self.calendar_row(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from callcenter.db.tables_complaints import (
     ComplaintReferenceCounter,
     ComplaintRow,
 )
+from callcenter.domain.complaint_sla import ClockCopy, SlaRules
 from callcenter.domain.complaints import (
     CallLink,
     Comment,
@@ -28,13 +30,13 @@ from callcenter.domain.complaints import (
 )
 from callcenter.domain.errors import NotFound
 from callcenter.repositories.complaint_base import search_text
-from callcenter.repositories.complaint_edits import ComplaintEdits
+from callcenter.repositories.complaint_escalations import ComplaintEscalations
 from callcenter.repositories.complaint_rows import complaint_from_row, insert_ignore
-from callcenter.services.complaint_sla import SlaRules
+from callcenter.repositories.complaint_setup import SetupRepository
 
 
-class ComplaintRepository(ComplaintEdits):
-    """Complaint rows: create and read here; changes in ComplaintEdits."""
+class ComplaintRepository(ComplaintEscalations):
+    """Complaint rows: create and read here; changes in ComplaintEdits and ComplaintEscalations."""
 
     def add(self, draft: ComplaintDraft, now: datetime, sla: SlaRules) -> int:
         self.begin_write()
@@ -166,9 +168,14 @@ class ComplaintRepository(ComplaintEdits):
 
     # -- write -------------------------------------------------------------------------------
 
-    def running(self) -> list[ComplaintRow]:
-        """Complaints whose clocks are running, locked for re-timing."""
-        return list(
+    def recalendar(
+        self, sla: SlaRules, now: datetime, change: Callable[[SetupRepository], object]
+    ) -> int:
+        """Change the calendars with `change` and re-time every running clock on them (the
+        time used so far is kept); how many complaints were re-timed."""
+        self.begin_write()
+        self.load_calendars(sla)
+        running = list(
             self._session.scalars(
                 select(ComplaintRow)
                 .where(ComplaintRow.clock_started_at.is_not(None))
@@ -176,6 +183,23 @@ class ComplaintRepository(ComplaintEdits):
                 .with_for_update()
             )
         )
+        # Bank the time used under the old calendar (on copies: the rows change once,
+        # after the calendar, so each version moves on by one), then run on the new.
+        banked = []
+        for row in running:
+            copy = ClockCopy.of(row)
+            sla.pause(copy, now)
+            banked.append(copy)
+        change(self.setup)
+        self._session.flush()
+        sla.calendars.clear()
+        self.load_calendars(sla)
+        for row, copy in zip(running, banked, strict=True):
+            copy.copy_to(row)
+            sla.start(row, now)
+            row.updated_by = self._actor.login
+            row.updated_at = now
+        return len(running)
 
     def count(self) -> int:
         return int(self._session.scalar(select(func.count()).select_from(ComplaintRow)) or 0)

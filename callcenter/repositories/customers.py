@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy.orm.exc import StaleDataError
 
 from callcenter.db.driver_statement import driver_connection
 from callcenter.db.tables import Customer as CustomerRow
@@ -32,6 +35,7 @@ from callcenter.domain.customers import (
     CustomerDraft,
     CustomerMatch,
     CustomerSummary,
+    ExternalIdTaken,
     PhoneEntry,
 )
 from callcenter.domain.errors import ConflictError, NotFound
@@ -313,6 +317,17 @@ class CustomerRepository(CustomerBatches):
         return self._to_domain(row)
 
     def add(self, draft: CustomerDraft) -> int:
+        """Store a new customer; its id. ExternalIdTaken if another has its external id."""
+        with _refusals(draft):
+            return self._add(draft)
+
+    def update(self, customer_id: int, draft: CustomerDraft, expected_version: int) -> None:
+        """Apply `draft` if nobody saved the customer since `expected_version` was read
+        (else ConflictError); ExternalIdTaken if another customer has its external id."""
+        with _refusals(draft):
+            self._update(customer_id, draft, expected_version)
+
+    def _add(self, draft: CustomerDraft) -> int:
         now = utcnow()
         row = CustomerRow(
             **customer_values(draft),
@@ -328,8 +343,7 @@ class CustomerRepository(CustomerBatches):
         self._audit.record("customer", row.id, "create", {"name": [None, draft.name]})
         return row.id
 
-    def update(self, customer_id: int, draft: CustomerDraft, expected_version: int) -> None:
-        """Apply `draft` if nobody saved the customer since `expected_version` was read."""
+    def _update(self, customer_id: int, draft: CustomerDraft, expected_version: int) -> None:
         row = self._session.get(CustomerRow, customer_id, with_for_update=False)
         if row is None or row.deleted_at is not None:
             raise NotFound(f"customer {customer_id} does not exist")
@@ -450,3 +464,23 @@ class CustomerRepository(CustomerBatches):
             updated_by=row.updated_by,
             **{name: getattr(row, name) for name in SCALAR_FIELDS},
         )
+
+
+CONFLICT = (
+    "Someone else changed this customer since you opened it. "
+    "Reload it to see their changes, then apply yours again."
+)
+
+
+@contextmanager
+def _refusals(draft: CustomerDraft) -> Iterator[None]:
+    """The database's refusals of a save as the domain's errors."""
+    try:
+        yield
+    except StaleDataError:
+        raise ConflictError(CONFLICT) from None
+    except IntegrityError:
+        # The one unique value a draft brings is its external id; anything else is a bug.
+        if draft.external_id is None:
+            raise
+        raise ExternalIdTaken(draft.external_id) from None

@@ -6,13 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from callcenter.db.tables import Customer as CustomerRow
-from callcenter.db.tables import CustomerPhone as PhoneRow
-from callcenter.db.tables import Queue as QueueRow
-from callcenter.db.tables import User as UserRow
 from callcenter.domain.callbacks import (
     Callback,
     CallbackInvalid,
@@ -28,7 +21,7 @@ from callcenter.domain.callbacks import (
 )
 from callcenter.domain.calling_hours import DAY_NAMES, CallingHoursRule, Closed
 from callcenter.domain.phone import format_for_display, normalize, place_of
-from callcenter.repositories.callbacks import CallbackRepository
+from callcenter.repositories.callbacks import CallbackRepository, Party
 
 REASON_MAX = 500
 # A time typed as "now" is a little in the past by the time it is saved.
@@ -81,7 +74,6 @@ class CheckedRequest:
 
 
 def check_request(
-    session: Session,
     repository: CallbackRepository,
     request: CallbackRequest,
     policy: CallbackPolicy,
@@ -90,14 +82,14 @@ def check_request(
     now: datetime,
 ) -> CheckedRequest:
     """Every check but conflicts, in the order a person fixes them; CallbackInvalid if one fails."""
-    customer = session.get(CustomerRow, request.customer_id)
+    customer = repository.customer(request.customer_id)
     if customer is None:
         raise CallbackInvalid(
             "customer", Problem.NOT_FOUND, f"customer {request.customer_id} does not exist"
         )
-    if customer.deleted_at is not None:
+    if not customer.active:
         raise CallbackInvalid("customer", Problem.DELETED, f"{customer.name} has been deleted")
-    key = number_of(session, customer, request.number, region)
+    key = number_of(repository, request.customer_id, customer, request.number, region)
     tz_name = choose_zone(key, request.time_zone, policy.default_zone)
     tz = zone(tz_name)
     if request.when.tzinfo is None or (request.latest and request.latest.tzinfo is None):
@@ -118,7 +110,7 @@ def check_request(
             )
         # A window that opens outside the hours starts when they do.
         due = opening
-    _check_owner(session, request.owner)
+    _check_owner(repository, request.owner)
     reason = request.reason.strip()
     if len(reason) > REASON_MAX:
         raise CallbackInvalid("reason", Problem.TOO_LONG, f"is longer than {REASON_MAX} characters")
@@ -131,7 +123,7 @@ def check_request(
             "complaint", Problem.NOT_FOUND, f"complaint {request.complaint_id} does not exist"
         )
     return CheckedRequest(
-        customer.id,
+        request.customer_id,
         key,
         tz_name,
         due,
@@ -143,17 +135,16 @@ def check_request(
     )
 
 
-def number_of(session: Session, customer: CustomerRow, raw: str, region: str) -> str:
+def number_of(
+    repository: CallbackRepository, customer_id: int, customer: Party, raw: str, region: str
+) -> str:
     """The E.164 key of `raw` when it is one of the customer's numbers."""
     if not raw or not raw.strip():
         raise CallbackInvalid("number", Problem.REQUIRED, "is missing")
     number = normalize(raw, region)
     if number.withheld or not number.key:
         raise CallbackInvalid("number", Problem.NOT_A_NUMBER, f"{raw!r} is not a phone number")
-    keys = set(
-        session.scalars(select(PhoneRow.number_key).where(PhoneRow.customer_id == customer.id))
-    )
-    if number.key not in keys:
+    if number.key not in repository.phone_keys(customer_id):
         shown = format_for_display(number.key, region)
         raise CallbackInvalid(
             "number", Problem.NOT_THE_CUSTOMERS, f"{shown} is not one of {customer.name}'s numbers"
@@ -181,18 +172,18 @@ def choose_zone(key: str, chosen: str | None, default_zone: str) -> str:
     return zones.default
 
 
-def _check_owner(session: Session, owner: CallbackOwner) -> None:
+def _check_owner(repository: CallbackRepository, owner: CallbackOwner) -> None:
     if owner.kind is OwnerKind.AGENT:
         if owner.agent_id is None:
             raise CallbackInvalid("owner", Problem.REQUIRED, "a private callback needs its agent")
-        agent = session.get(UserRow, owner.agent_id)
+        agent = repository.user(owner.agent_id)
         if agent is None:
             raise CallbackInvalid(
                 "owner", Problem.NOT_FOUND, f"user {owner.agent_id} does not exist"
             )
         if not agent.active:
-            raise CallbackInvalid("owner", Problem.INACTIVE, f"{agent.display_name} is disabled")
-    if owner.queue_id is not None and session.get(QueueRow, owner.queue_id) is None:
+            raise CallbackInvalid("owner", Problem.INACTIVE, f"{agent.name} is disabled")
+    if owner.queue_id is not None and not repository.queue_exists(owner.queue_id):
         raise CallbackInvalid("queue", Problem.NOT_FOUND, f"queue {owner.queue_id} does not exist")
 
 

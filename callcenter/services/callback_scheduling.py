@@ -13,13 +13,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Self
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from callcenter.bootstrap import Database
 from callcenter.clock import Clock, utc_now
 from callcenter.config import Settings
-from callcenter.db.tables import Queue as QueueRow
-from callcenter.db.tables_callbacks import CallbackRow
 from callcenter.domain.callbacks import (
     Callback,
     CallbackConflict,
@@ -32,7 +28,6 @@ from callcenter.domain.callbacks import (
     HoursCheck,
     NumberZones,
     OwnerKind,
-    Priority,
     Problem,
     Slot,
     StaleCallback,
@@ -41,7 +36,6 @@ from callcenter.domain.calling_hours import CallingHoursRule, parse_days, parse_
 from callcenter.domain.phone import normalize
 from callcenter.domain.users import Actor
 from callcenter.repositories.callbacks import CallbackRepository
-from callcenter.services import callback_inbound
 from callcenter.services.callback_rules import check_request, free_slot, zone, zones_for_number
 from callcenter.uow import UnitOfWork
 
@@ -103,9 +97,7 @@ class CallbackScheduling:
         with self._uow(actor) as uow:
             repository = self._repository(uow)
             rule = self._rule(repository, request.owner.queue_id)
-            checked = check_request(
-                uow.session, repository, request, self.policy, rule, self._region, now
-            )
+            checked = check_request(repository, request, self.policy, rule, self._region, now)
             if not request.allow_conflict:
                 self._refuse_conflicts(
                     repository, checked.owner, checked.due_at, checked.time_zone, rule, None
@@ -161,38 +153,38 @@ class CallbackScheduling:
         now = now or self._clock()
         with self._uow(actor) as uow:
             repository = self._repository(uow)
-            row = _open_row(repository, callback_id, expected_version)
-            rule = self._rule(repository, row.queue_id)
-            owner = CallbackOwner(OwnerKind(row.owner_kind), row.agent_id, row.queue_id)
+            found = _open_callback(repository, callback_id, expected_version)
+            rule = self._rule(repository, found.queue_id)
+            owner = CallbackOwner(found.owner_kind, found.agent_id, found.queue_id)
             request = CallbackRequest(
-                customer_id=row.customer_id,
-                number=row.number_key,
+                customer_id=found.customer_id,
+                number=found.number,
                 when=when,
                 latest=latest,
                 owner=owner,
-                time_zone=row.time_zone,
-                reason=row.reason,
-                priority=Priority(row.priority),
-                complaint_id=row.complaint_id,
+                time_zone=found.time_zone,
+                reason=found.reason,
+                priority=found.priority,
+                complaint_id=found.complaint_id,
             )
-            checked = check_request(
-                uow.session, repository, request, self.policy, rule, self._region, now
-            )
+            checked = check_request(repository, request, self.policy, rule, self._region, now)
             if not allow_conflict:
                 self._refuse_conflicts(
-                    repository, owner, checked.due_at, row.time_zone, rule, callback_id
+                    repository, owner, checked.due_at, found.time_zone, rule, callback_id
                 )
-            old = row.due_at
-            row.due_at, row.latest_at = checked.due_at, checked.latest_at
-            row.remind_at = checked.due_at - self.policy.reminder_lead
-            row.updated_by = actor.login
+            repository.reschedule(
+                callback_id,
+                expected_version,
+                checked.due_at,
+                checked.latest_at,
+                checked.due_at - self.policy.reminder_lead,
+            )
             uow.audit.record(
                 "callback",
                 callback_id,
                 "reschedule",
-                {"due_at": [old.isoformat(), checked.due_at.isoformat()]},
+                {"due_at": [found.due_at.isoformat(), checked.due_at.isoformat()]},
             )
-            callback_inbound.flush(uow, callback_id)
             callback = repository.get(callback_id)
             uow.commit()
         return callback
@@ -204,16 +196,14 @@ class CallbackScheduling:
         now = now or self._clock()
         with self._uow(actor) as uow:
             repository = self._repository(uow)
-            row = _open_row(repository, callback_id, expected_version)
-            old = row.status
-            row.status = CallbackStatus.CANCELLED.value
-            row.closed_at, row.remind_at = now, None
-            row.claimed_by, row.claimed_at = None, None
-            row.updated_by = actor.login
+            found = _open_callback(repository, callback_id, expected_version)
+            repository.close(callback_id, expected_version, CallbackStatus.CANCELLED, now)
             uow.audit.record(
-                "callback", callback_id, "cancel", {"status": [old, CallbackStatus.CANCELLED]}
+                "callback",
+                callback_id,
+                "cancel",
+                {"status": [found.status.value, CallbackStatus.CANCELLED.value]},
             )
-            callback_inbound.flush(uow, callback_id)
             callback = repository.get(callback_id)
             uow.commit()
         return callback
@@ -266,14 +256,12 @@ class CallbackScheduling:
                 raise CallbackInvalid(field, Problem.MALFORMED, str(exc)) from None
         rule = CallingHoursRule.from_text(hours, business_days)
         with self._uow(actor) as uow:
-            if uow.session.get(QueueRow, queue_id) is None:
+            repository = self._repository(uow)
+            if not repository.queue_exists(queue_id):
                 raise CallbackInvalid(
                     "queue", Problem.NOT_FOUND, f"queue {queue_id} does not exist"
                 )
-            try:
-                self._repository(uow).set_queue_hours(queue_id, rule, expected_version)
-            except StaleDataError:
-                raise StaleCallback(queue_id) from None
+            repository.set_queue_hours(queue_id, rule, expected_version)
             uow.audit.record(
                 "callback_queue_hours",
                 queue_id,
@@ -356,16 +344,18 @@ class CallbackScheduling:
             )
 
 
-def _open_row(
+def _open_callback(
     repository: CallbackRepository, callback_id: int, expected_version: int
-) -> CallbackRow:
-    """The callback's row, if still at `expected_version` (StaleCallback) and open."""
-    row = repository.row(callback_id)
-    if row.version != expected_version:
+) -> Callback:
+    """The callback, if still at `expected_version` (StaleCallback) and open."""
+    callback = repository.get(callback_id)
+    if callback.version != expected_version:
         raise StaleCallback(callback_id)
-    if not CallbackStatus(row.status).is_open:
-        raise CallbackInvalid("status", Problem.NOT_OPEN, f"the callback is {row.status}")
-    return row
+    if not callback.status.is_open:
+        raise CallbackInvalid(
+            "status", Problem.NOT_OPEN, f"the callback is {callback.status.value}"
+        )
+    return callback
 
 
 def _owner_text(owner: CallbackOwner) -> str:

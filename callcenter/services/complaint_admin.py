@@ -3,34 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from callcenter.bootstrap import Database
-from callcenter.db.tables import utcnow
+from callcenter.clock import utc_now
+from callcenter.domain.complaint_sla import SlaRules
 from callcenter.domain.complaints import Category, Priority
 from callcenter.domain.users import Actor
-from callcenter.repositories.complaint_setup import DEFAULT_CALENDAR, SetupRepository
+from callcenter.repositories.complaint_setup import (
+    DEFAULT_CALENDAR,
+    CalendarView,
+    PolicyView,
+    SetupRepository,
+)
 from callcenter.repositories.complaints import ComplaintRepository
-from callcenter.services.complaint_sla import ClockCopy, SlaRules
 from callcenter.services.complaints import DEFAULT_AT_RISK_SHARE
-
-
-@dataclass(frozen=True)
-class PolicyView:
-    priority: str
-    category: str | None
-    response_minutes: int
-    resolution_minutes: int
-
-
-@dataclass(frozen=True)
-class CalendarView:
-    name: str
-    timezone: str
-    hours: dict[str, Any]
-    holidays: tuple[tuple[date, str], ...]
 
 
 class ComplaintAdmin:
@@ -41,7 +29,7 @@ class ComplaintAdmin:
         self,
         database: Database,
         at_risk_share: float = DEFAULT_AT_RISK_SHARE,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._database = database
         self._at_risk_share = at_risk_share
@@ -71,17 +59,7 @@ class ComplaintAdmin:
 
     def policies(self, actor: Actor) -> list[PolicyView]:
         with self._database.uow(actor) as uow:
-            setup = SetupRepository(uow.session, actor)
-            codes = {c.id: c.code for c in setup.categories(include_inactive=True)}
-            return [
-                PolicyView(
-                    p.priority,
-                    codes.get(p.category_id) if p.category_id else None,
-                    p.response_minutes,
-                    p.resolution_minutes,
-                )
-                for p in setup.policies()
-            ]
+            return SetupRepository(uow.session, actor).policies()
 
     def set_policy(
         self,
@@ -99,10 +77,7 @@ class ComplaintAdmin:
 
     def calendar(self, actor: Actor, name: str = DEFAULT_CALENDAR) -> CalendarView:
         with self._database.uow(actor) as uow:
-            setup = SetupRepository(uow.session, actor)
-            row = setup.calendar_row(name)
-            holidays = tuple((h.day, h.name) for h in setup.holidays(name))
-            return CalendarView(row.name, row.timezone, dict(row.hours), holidays)
+            return SetupRepository(uow.session, actor).calendar(name)
 
     def set_calendar(
         self,
@@ -127,28 +102,9 @@ class ComplaintAdmin:
         now = self._clock()
         rules = SlaRules(self._at_risk_share)
         with self._database.uow(actor) as uow:
-            repo = ComplaintRepository(uow.session, actor)
-            repo.begin_write()
-            repo.load_calendars(rules)
-            running = repo.running()
-            # Bank the time used under the old calendar (on copies: the rows change once,
-            # after the calendar, so each version moves on by one), then run on the new.
-            banked = []
-            for row in running:
-                copy = ClockCopy.of(row)
-                rules.pause(copy, now)
-                banked.append(copy)
-            change(repo.setup)
-            uow.session.flush()
-            rules.calendars.clear()
-            repo.load_calendars(rules)
-            for row, copy in zip(running, banked, strict=True):
-                copy.copy_to(row)
-                rules.start(row, now)
-                row.updated_by = actor.login
-                row.updated_at = now
+            count = ComplaintRepository(uow.session, actor).recalendar(rules, now, change)
             uow.commit()
-        return len(running)
+        return count
 
 
 def parse_hours(spec: str) -> dict[str, list[list[str]]]:

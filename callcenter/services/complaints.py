@@ -7,19 +7,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
-
 from callcenter.bootstrap import Database
+from callcenter.clock import utc_now
 from callcenter.config.settings import Settings
-from callcenter.db.tables import utcnow
+from callcenter.domain import complaint_workflow
+from callcenter.domain.complaint_sla import SlaRules
 from callcenter.domain.complaints import (
     Category,
     Comment,
     CommentKind,
     Complaint,
     ComplaintChanges,
-    ComplaintConflict,
     ComplaintDraft,
     ComplaintFilter,
     ComplaintSummary,
@@ -37,8 +35,7 @@ from callcenter.repositories.complaint_lists import ComplaintLists
 from callcenter.repositories.complaint_notifications import NotificationRepository
 from callcenter.repositories.complaint_setup import SetupRepository
 from callcenter.repositories.complaints import ComplaintRepository
-from callcenter.services import complaint_rules, complaint_workflow
-from callcenter.services.complaint_sla import SlaRules
+from callcenter.services import complaint_rules
 from callcenter.services.escalation import EscalationService
 from callcenter.services.knowledge import KnowledgeService
 from callcenter.uow import UnitOfWork
@@ -62,7 +59,7 @@ class ComplaintService:
         *,
         reopen_days: int = DEFAULT_REOPEN_DAYS,
         at_risk_share: float = DEFAULT_AT_RISK_SHARE,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._database = database
         self._reopen_days = reopen_days
@@ -73,7 +70,7 @@ class ComplaintService:
 
     @classmethod
     def from_settings(
-        cls, database: Database, settings: Settings, clock: Callable[[], datetime] = utcnow
+        cls, database: Database, settings: Settings, clock: Callable[[], datetime] = utc_now
     ) -> ComplaintService:
         return cls(
             database,
@@ -209,8 +206,9 @@ class ComplaintService:
         clean = complaint_rules.check_comment(body)
         now = self._clock()
         with self._database.uow(actor) as uow:
-            comment = self._repo(uow).add_comment(complaint_id, kind, clean, now, self._sla)
-            self._commit(uow, complaint_id, None)
+            repo = self._repo(uow)
+            comment = repo.add_comment(complaint_id, kind, clean, now, self._sla)
+            self._commit(uow, repo, complaint_id, None)
         return comment
 
     def escalate(self, actor: Actor, complaint_id: int, reason: str, version: int) -> Complaint:
@@ -277,9 +275,9 @@ class ComplaintService:
         now = self._clock()
         with self._database.uow(actor) as uow:
             repo = self._repo(uow)
-            target = repo.row(complaint_id).merged_into_id or complaint_id
+            target = repo.link_target(complaint_id)
             repo.link_call(target, uid, now)
-            self._commit(uow, target, None)
+            self._commit(uow, repo, target, None)
             return repo.get(target, now, self._sla)
 
     # -- notifications -----------------------------------------------------------------------
@@ -334,23 +332,14 @@ class ComplaintService:
         with self._database.uow(actor) as uow:
             repo = self._repo(uow)
             # One UPDATE at commit, so the version moves on by exactly one per save.
-            with uow.session.no_autoflush:
+            with repo.deferred():
                 repo.lock(complaint_id, version, now)
                 work(repo, now)
-            self._commit(uow, complaint_id, version)
+            self._commit(uow, repo, complaint_id, version)
             return repo.get(complaint_id, now, self._sla)
 
-    def _commit(self, uow: UnitOfWork, complaint_id: int, version: int | None) -> None:
-        try:
-            uow.session.commit()
-        except (StaleDataError, IntegrityError) as exc:
-            uow.session.rollback()
-            if isinstance(exc, IntegrityError) and not _is_race(exc):
-                raise
-            raise ComplaintConflict(complaint_id, version) from None
-
-
-def _is_race(exc: IntegrityError) -> bool:
-    """A unique key another desktop took first (a call linked twice at once)."""
-    text = str(exc.orig).lower()
-    return "unique" in text or "duplicate key" in text
+    def _commit(
+        self, uow: UnitOfWork, repo: ComplaintRepository, complaint_id: int, version: int | None
+    ) -> None:
+        repo.save(complaint_id, version)
+        uow.commit()

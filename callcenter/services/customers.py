@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
-
 from callcenter.bootstrap import Database
 from callcenter.domain.calls import CallRecord
-from callcenter.domain.customers import Customer, CustomerDraft, CustomerSummary, PhoneEntry
-from callcenter.domain.errors import ConflictError
+from callcenter.domain.customers import (
+    Customer,
+    CustomerDraft,
+    CustomerSummary,
+    ExternalIdTaken,
+    PhoneEntry,
+)
 from callcenter.domain.users import Actor
 from callcenter.services.customer_rules import CustomerInvalid, Problem, check_draft, check_phone
-
-CONFLICT = (
-    "Someone else changed this customer since you opened it. "
-    "Reload it to see their changes, then apply yours again."
-)
 
 
 class CustomerService:
@@ -42,8 +39,8 @@ class CustomerService:
             try:
                 customer_id = uow.customers.add(clean)
                 uow.commit()
-            except IntegrityError as exc:
-                raise _explain(exc, clean) from None
+            except ExternalIdTaken as taken:
+                raise _taken(taken) from None
         return customer_id
 
     def update(
@@ -60,10 +57,8 @@ class CustomerService:
                 uow.customers.update(customer_id, clean, expected_version)
                 saved = uow.customers.get(customer_id)
                 uow.commit()
-            except StaleDataError:
-                raise ConflictError(CONFLICT) from None
-            except IntegrityError as exc:
-                raise _explain(exc, clean) from None
+            except ExternalIdTaken as taken:
+                raise _taken(taken) from None
         return saved
 
     def attach_number(
@@ -81,8 +76,5 @@ class CustomerService:
         return phone
 
 
-def _explain(exc: IntegrityError, draft: CustomerDraft) -> Exception:
-    """The one unique value a draft brings is its external id; anything else is a bug."""
-    if draft.external_id is not None:
-        return CustomerInvalid("external_id", Problem.TAKEN, draft.external_id)
-    return exc
+def _taken(taken: ExternalIdTaken) -> CustomerInvalid:
+    return CustomerInvalid("external_id", Problem.TAKEN, taken.external_id)

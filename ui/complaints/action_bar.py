@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from callcenter.domain.complaint_workflow import NEXT
 from callcenter.domain.complaints import ACTIVE_STATUSES, Complaint, Status
-from callcenter.services.complaint_workflow import NEXT
 from ui.complaints.actions import Action
 from ui.icons import icon
 

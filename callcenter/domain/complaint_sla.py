@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from callcenter.domain.complaints import SlaClock, SlaState, SlaTarget
-from callcenter.services.sla_clock import Calendar, add_business_seconds, business_seconds
+from callcenter.domain.sla_clock import Calendar, add_business_seconds, business_seconds
 
 # Where complaints without a running clock sort: after every real due time. Not datetime.max,
 # which a time-zone conversion would push out of range.
