@@ -18,8 +18,9 @@ from callcenter.domain.errors import ConflictError, DatabaseUnavailable
 from callcenter.domain.users import Actor
 from callcenter.repositories.audit import AuditRepository
 from callcenter.repositories.calls import CallRepository
-from callcenter.repositories.customers import CustomerLookups, CustomerRepository
+from callcenter.repositories.customers import CustomerRepository
 from callcenter.repositories.reference import DispositionRepository, QueueRepository
+from callcenter.repositories.screen_pop import CustomerLookups
 from callcenter.repositories.states import AgentStateRepository
 from callcenter.repositories.users import UserRepository
 
