@@ -195,3 +195,37 @@ def test_an_unanswered_inbound_call_leaves_the_callback_pending(world):
     )
     CallLogService(world.database, close_callbacks_on_inbound=True).save(agent, missed)
     assert service.get(agent, callback.id).status is CallbackStatus.PENDING
+
+
+def test_a_callback_closed_during_the_call_gets_the_call_once_it_is_saved(world):
+    service = world.service()
+    agent, other_agent = world.agents[0], world.agents[1]
+    during = service.schedule(agent, world.request())
+    earlier = service.schedule(agent, world.request(when=MONDAY_10_NY + timedelta(hours=2)))
+    by_another = service.schedule(agent, world.request(when=MONDAY_10_NY + timedelta(hours=4)))
+    # Closed the day before, by hand: not this call's doing.
+    service.close_customer_called_in(agent, earlier.id, now=MONDAY_10_NY - timedelta(days=1))
+    # During the call (F4), before the desk saves it at wrap-up.
+    service.close_customer_called_in(agent, during.id, now=MONDAY_10_NY + timedelta(minutes=1))
+    service.close_customer_called_in(
+        other_agent, by_another.id, now=MONDAY_10_NY + timedelta(minutes=1)
+    )
+    inbound = CallRecord(
+        call_uid="inbound-f4",
+        direction=Direction.INBOUND,
+        started_at=MONDAY_10_NY,
+        answered_at=MONDAY_10_NY + timedelta(seconds=5),
+        ended_at=MONDAY_10_NY + timedelta(minutes=2),
+        source=CallSource.SOFTPHONE,
+        customer_id=world.customer_id,
+        agent_id=agent.user_id,
+        caller_raw=NEW_YORK,
+        caller_key=NEW_YORK,
+    )
+    call_id = CallLogService(world.database).save(agent, inbound)
+    assert [a.call_id for a in service.attempts(agent, during.id)] == [call_id]
+    assert [a.call_id for a in service.attempts(agent, earlier.id)] == [None]
+    assert [a.call_id for a in service.attempts(agent, by_another.id)] == [None]
+    # Saving the call again (a retried save) changes nothing.
+    assert CallLogService(world.database).save(agent, inbound) == call_id
+    assert [a.call_id for a in service.attempts(agent, during.id)] == [call_id]

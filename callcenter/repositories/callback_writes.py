@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -130,6 +130,29 @@ class CallbackWrites:
         self._session.add(row)
         self._session.flush()
         return to_attempt(row)
+
+    def link_called_in_attempts(
+        self, customer_id: int, agent_id: int, since: datetime, call_id: int
+    ) -> list[int]:
+        """Give the agent's "customer called in" attempts on this customer's callbacks made
+        since `since` (during the call) and not yet linked, the call's id; their callbacks'
+        ids. The desk closes such a callback (F4) before it saves the call at wrap-up."""
+        a = CallbackAttemptRow
+        of_customer = select(CallbackRow.id).where(CallbackRow.customer_id == customer_id)
+        linked = self._session.execute(
+            update(a)
+            .where(
+                a.call_id.is_(None),
+                a.outcome == Outcome.CUSTOMER_CALLED_IN.value,
+                a.agent_id == agent_id,
+                a.at >= since,
+                a.callback_id.in_(of_customer),
+            )
+            .values(call_id=call_id)
+            .returning(a.callback_id)
+            .execution_options(synchronize_session=False)
+        )
+        return sorted(set(linked.scalars()))
 
     def set_remind_at(self, callback_id: int, remind_at: datetime | None) -> bool:
         """Move (or clear) the reminder of an open callback; False if it is closed or gone.

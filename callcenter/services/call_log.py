@@ -9,7 +9,7 @@ from callcenter.bootstrap import Database
 from callcenter.domain.calls import CallRecord, Direction, Disposition
 from callcenter.domain.errors import ValidationError
 from callcenter.domain.users import Actor
-from callcenter.services.callback_inbound import close_on_inbound
+from callcenter.services.callback_inbound import close_on_inbound, link_to_inbound
 
 
 def check_call(record: CallRecord) -> None:
@@ -54,11 +54,14 @@ class CallLogService:
             call_id = uow.calls.save(record)
             if record.customer_id is not None:
                 uow.customers.touch_last_contact(record.customer_id, record.started_at)
-                if (
-                    self._close_callbacks
-                    and record.direction is Direction.INBOUND
-                    and record.answered_at is not None
-                ):
+                answered_inbound = (
+                    record.direction is Direction.INBOUND and record.answered_at is not None
+                )
+                if answered_inbound and record.agent_id is not None:
+                    link_to_inbound(
+                        uow, record.customer_id, record.agent_id, call_id, record.started_at
+                    )
+                if answered_inbound and self._close_callbacks and record.answered_at:
                     close_on_inbound(uow, record.customer_id, call_id, record.answered_at)
             uow.commit()
         return call_id

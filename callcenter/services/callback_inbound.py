@@ -54,6 +54,18 @@ def close_on_inbound(uow: UnitOfWork, customer_id: int, call_id: int, at: dateti
     return ids
 
 
+def link_to_inbound(
+    uow: UnitOfWork, customer_id: int, agent_id: int, call_id: int, since: datetime
+) -> list[int]:
+    """The call-log hook: callbacks the agent closed as "customer called in" during this
+    call (F4, before the call was saved) get the call on their attempt."""
+    repository = CallbackRepository(uow.session, uow.actor)
+    ids = repository.link_called_in_attempts(customer_id, agent_id, since, call_id)
+    for callback_id in ids:
+        uow.audit.record("callback", callback_id, "call_linked", {"call_id": [None, call_id]})
+    return ids
+
+
 def open_callback(repository: CallbackRepository, callback_id: int) -> Callback:
     """The callback, locked for this transaction; CallbackInvalid if it is closed."""
     callback = repository.lock(callback_id)
