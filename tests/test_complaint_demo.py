@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from callcenter.db.tables_complaints import ComplaintHistory, ComplaintRow, KbArticleRow
-from callcenter.domain.complaints import ComplaintFilter, Scope, SlaState, Status
+from callcenter.domain.complaint_lists import ComplaintFilter, Scope
+from callcenter.domain.complaints import SlaState, Status
 from callcenter.domain.customers import CustomerDraft
 from callcenter.domain.users import Actor
 from callcenter.services.complaints import ComplaintService

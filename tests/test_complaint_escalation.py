@@ -11,15 +11,13 @@ from sqlalchemy import func, select
 
 from callcenter.bootstrap import open_database
 from callcenter.db.tables_complaints import ComplaintEscalation, Notification
+from callcenter.domain.complaint_lists import ComplaintFilter, Scope, SlaFilter
 from callcenter.domain.complaints import (
     CommentKind,
-    ComplaintFilter,
     EscalationTrigger,
     NotificationKind,
     Priority,
     RefusalReason,
-    Scope,
-    SlaFilter,
     SlaState,
     SlaTarget,
     Status,

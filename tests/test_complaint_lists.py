@@ -6,15 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from callcenter.domain.complaints import (
-    ComplaintFilter,
-    ComplaintInvalid,
-    Priority,
-    Scope,
-    SlaFilter,
-    SortKey,
-    Status,
-)
+from callcenter.domain.complaint_lists import ComplaintFilter, Scope, SlaFilter, SortKey
+from callcenter.domain.complaints import ComplaintInvalid, Priority, Status
 from tests.test_complaint_support import World, world_fixture  # noqa: F401 - fixture
 
 

@@ -281,6 +281,6 @@ def _refused(action) -> TransitionRefused:  # type: ignore[no-untyped-def]
 
 
 def _all(**fields: object):  # type: ignore[no-untyped-def]
-    from callcenter.domain.complaints import ComplaintFilter, Scope
+    from callcenter.domain.complaint_lists import ComplaintFilter, Scope
 
     return ComplaintFilter(scope=Scope.ALL, **fields)  # type: ignore[arg-type]

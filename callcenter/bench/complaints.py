@@ -15,16 +15,9 @@ from callcenter.bench.timing import clock, summary
 from callcenter.bootstrap import Database
 from callcenter.db.tables import Customer, User
 from callcenter.db.tables_complaints import ComplaintCategory, ComplaintRow
+from callcenter.domain.complaint_lists import ComplaintFilter, Scope, SlaFilter, SortKey
 from callcenter.domain.complaint_sla import FAR_FUTURE
-from callcenter.domain.complaints import (
-    ACTIVE_STATUSES,
-    ComplaintFilter,
-    Priority,
-    Scope,
-    SlaFilter,
-    SortKey,
-    Status,
-)
+from callcenter.domain.complaints import ACTIVE_STATUSES, Priority, Status
 from callcenter.domain.users import Actor, Role
 from callcenter.repositories.stamps import creation_stamp
 from callcenter.services.complaints import ComplaintService

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Final, Generic, TypeVar
+from typing import Final
 
 from callcenter.domain.errors import CallCenterError, ConflictError, ValidationError
-
-T = TypeVar("T")
 
 # Longest text a comment, description or resolution note may hold, in characters: far more
 # than anyone types, small enough that a pasted log or binary cannot bloat every list read.
@@ -65,14 +63,6 @@ class ResolutionCode(enum.StrEnum):
     OTHER = "other"
 
 
-class Scope(enum.StrEnum):
-    """Which complaints a list shows: the caller's, the caller's team's, or all (supervisors)."""
-
-    MINE = "mine"
-    TEAM = "team"
-    ALL = "all"
-
-
 class SlaTarget(enum.StrEnum):
     RESPONSE = "response"
     RESOLUTION = "resolution"
@@ -88,20 +78,6 @@ class SlaState(enum.StrEnum):
     MISSED = "missed"
     # No policy covers the complaint, or it is closed before the clock started.
     NONE = "none"
-
-
-class SlaFilter(enum.StrEnum):
-    AT_RISK = "at_risk"
-    BREACHED = "breached"
-    AT_RISK_OR_BREACHED = "at_risk_or_breached"
-
-
-class SortKey(enum.StrEnum):
-    DUE = "due"
-    CREATED = "created"
-    UPDATED = "updated"
-    PRIORITY = "priority"
-    REFERENCE = "reference"
 
 
 class EscalationTrigger(enum.StrEnum):
@@ -207,31 +183,6 @@ class Complaint:
 
 
 @dataclass(frozen=True, slots=True)
-class ComplaintSummary:
-    """A row of a complaint list: no description, comments or calls."""
-
-    id: int
-    reference: str
-    customer_id: int
-    customer_name: str
-    category: str | None
-    subcategory: str | None
-    priority: Priority
-    subject: str
-    assignee: str | None
-    assignee_name: str | None
-    team: str | None
-    status: Status
-    response: SlaClock
-    resolution: SlaClock
-    due_at: datetime | None
-    escalation_level: int
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-
-@dataclass(frozen=True, slots=True)
 class ComplaintDraft:
     """What opening a complaint needs; the category ids come from `categories()`."""
 
@@ -266,36 +217,6 @@ class ComplaintChanges:
     priority: Priority | _Unchanged = UNCHANGED
     channel: Channel | _Unchanged = UNCHANGED
     team: str | _Unchanged | None = UNCHANGED
-
-
-@dataclass(frozen=True, slots=True)
-class ComplaintFilter:
-    """A list's filter; empty fields do not filter. `text` matches the reference or the
-    subject (case-insensitively), `customer_id` one customer."""
-
-    scope: Scope = Scope.MINE
-    statuses: frozenset[Status] = field(default_factory=frozenset)
-    priorities: frozenset[Priority] = field(default_factory=frozenset)
-    category_id: int | None = None
-    assignee: str | None = None
-    sla: SlaFilter | None = None
-    customer_id: int | None = None
-    text: str = ""
-    sort: SortKey = SortKey.DUE
-    descending: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    """Rows `offset` .. `offset + len(items) - 1` of a list; `has_more` if more follow."""
-
-    items: tuple[T, ...]
-    offset: int
-    has_more: bool
-
-    @property
-    def next_offset(self) -> int:
-        return self.offset + len(self.items)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,19 +12,16 @@ from sqlalchemy.orm import Session
 
 from callcenter.db.tables import Customer, Team, User
 from callcenter.db.tables_complaints import ComplaintCategory, ComplaintRow
-from callcenter.domain.complaint_sla import FAR_FUTURE, ClockCopy, SlaRules
-from callcenter.domain.complaints import (
-    ACTIVE_STATUSES,
+from callcenter.domain.complaint_lists import (
     ComplaintFilter,
-    ComplaintInvalid,
     ComplaintSummary,
     Page,
-    Priority,
     Scope,
     SlaFilter,
     SortKey,
-    Status,
 )
+from callcenter.domain.complaint_sla import FAR_FUTURE, ClockCopy, SlaRules
+from callcenter.domain.complaints import ACTIVE_STATUSES, ComplaintInvalid, Priority, Status
 from callcenter.domain.users import Actor, Role
 from callcenter.repositories.complaint_setup import SetupRepository
 

@@ -11,6 +11,7 @@ from callcenter.bootstrap import Database
 from callcenter.clock import utc_now
 from callcenter.config.settings import Settings
 from callcenter.domain import complaint_workflow
+from callcenter.domain.complaint_lists import ComplaintFilter, ComplaintSummary, Page
 from callcenter.domain.complaint_sla import SlaRules
 from callcenter.domain.complaints import (
     Category,
@@ -19,12 +20,9 @@ from callcenter.domain.complaints import (
     Complaint,
     ComplaintChanges,
     ComplaintDraft,
-    ComplaintFilter,
-    ComplaintSummary,
     HistoryEntry,
     KbArticle,
     Notification,
-    Page,
     ResolutionCode,
     SlaClock,
     Status,

@@ -9,7 +9,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from callcenter.config import load_settings
-from callcenter.domain.complaints import ComplaintDraft, Priority, Scope, SortKey
+from callcenter.domain.complaint_lists import Scope, SortKey
+from callcenter.domain.complaints import ComplaintDraft, Priority
 from callcenter.domain.users import Actor, Role
 from callcenter.services.complaints import ComplaintService
 from callcenter.services.users import UserService

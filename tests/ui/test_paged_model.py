@@ -16,14 +16,8 @@ from PySide6.QtWidgets import QTableView
 from callcenter.domain.callbacks import Callback, CallbackStatus, OwnerKind
 from callcenter.domain.callbacks import Priority as CallbackPriority
 from callcenter.domain.calls import Direction
-from callcenter.domain.complaints import (
-    ComplaintSummary,
-    Priority,
-    SlaClock,
-    SlaState,
-    SlaTarget,
-    Status,
-)
+from callcenter.domain.complaint_lists import ComplaintSummary
+from callcenter.domain.complaints import Priority, SlaClock, SlaState, SlaTarget, Status
 from callcenter.domain.history import CallHistoryEntry
 from ui.callbacks.columns import CallbackColumns
 from ui.callbacks.paged_model import PagedTableModel

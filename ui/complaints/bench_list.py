@@ -21,7 +21,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from callcenter.bootstrap import open_database
 from callcenter.config import load_settings
-from callcenter.domain.complaints import ComplaintFilter, Priority, Scope, SlaFilter, Status
+from callcenter.domain.complaint_lists import ComplaintFilter, Scope, SlaFilter
+from callcenter.domain.complaints import Priority, Status
 from callcenter.domain.users import Actor
 from callcenter.services.users import UserService
 from ui.complaints.desk import ComplaintsDesk

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from callcenter.clock import Clock, utc_now
-from callcenter.domain.complaints import ComplaintFilter, ComplaintSummary
+from callcenter.domain.complaint_lists import ComplaintFilter, ComplaintSummary
 from callcenter.services.complaints import ComplaintService
 from ui.complaints.list_model import Column, ComplaintListModel
 from ui.context import AppContext

@@ -13,7 +13,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from callcenter.clock import Clock, utc_now
-from callcenter.domain.complaints import Complaint, Notification, Scope, SweepResult
+from callcenter.domain.complaint_lists import Scope
+from callcenter.domain.complaints import Complaint, Notification, SweepResult
 from callcenter.domain.users import Role
 from callcenter.services.active_call import ActiveCall
 from callcenter.services.complaints import ComplaintService

@@ -5,15 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from callcenter.domain.complaints import (
-    ACTIVE_STATUSES,
-    Category,
-    ComplaintFilter,
-    Priority,
-    Scope,
-    SlaFilter,
-    Status,
-)
+from callcenter.domain.complaint_lists import ComplaintFilter, Scope, SlaFilter
+from callcenter.domain.complaints import ACTIVE_STATUSES, Category, Priority, Status
 from callcenter.domain.users import User
 from ui.complaints.labels import priority_label, status_label
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from callcenter.domain.complaints import Complaint, Scope
+from callcenter.domain.complaint_lists import Scope
+from callcenter.domain.complaints import Complaint
 from ui.complaints.desk import ComplaintsDesk
 from ui.complaints.unread_button import UnreadButton
 

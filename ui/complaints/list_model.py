@@ -11,7 +11,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from callcenter.clock import Clock
-from callcenter.domain.complaints import ComplaintFilter, ComplaintSummary, SlaClock, SortKey
+from callcenter.domain.complaint_lists import ComplaintFilter, ComplaintSummary, SortKey
+from callcenter.domain.complaints import SlaClock
 from ui.complaints.clock_view import ClockView, clock_view
 from ui.complaints.labels import priority_label, status_label
 from ui.models.paged import PAGE_SIZE, Loader, PagedModel, Runner

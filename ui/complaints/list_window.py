@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from callcenter.domain.complaints import ComplaintFilter, ComplaintSummary, Scope
+from callcenter.domain.complaint_lists import ComplaintFilter, ComplaintSummary, Scope
 from callcenter.services.users import UserService
 from ui.complaints.filter_bar import FilterBar
 from ui.complaints.list_model import Column, ComplaintListModel
