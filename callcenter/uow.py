@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from callcenter.db.engine import begin_write
 from callcenter.domain.errors import ConflictError, DatabaseUnavailable
 from callcenter.domain.users import Actor
 from callcenter.repositories.audit import AuditRepository
@@ -92,6 +93,11 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+    def begin_write(self) -> None:
+        """Call first in a unit of work that reads and then writes: on SQLite it takes the
+        write lock at the start (see engine.begin_write)."""
+        begin_write(self.session)
 
 
 class Reads:

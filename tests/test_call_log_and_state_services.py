@@ -72,3 +72,51 @@ def test_agent_state_changes_are_recorded_with_break_reasons(database, actor):
     assert service.current(actor, agent.id) == (AgentState.BREAK, "Lunch", clock.now)
     service.change(actor, agent.id, AgentState.LOGGED_OUT)
     assert service.current(actor, agent.id)[0] is AgentState.LOGGED_OUT
+
+
+def test_desks_saving_calls_at_once_are_never_refused_half_way(database, database_url, actor):
+    # Each save reads (the queue by name) before it writes. On SQLite a transaction that
+    # began reading is refused "locked" if another desk's write lands in between, whatever
+    # the busy timeout; the save takes the write lock first instead.
+    import threading
+
+    from callcenter.bootstrap import open_database
+
+    with database.uow(actor) as uow:
+        uow.queues.ensure("Support")
+        customer_id = uow.customers.add(CustomerDraft("Ada"))
+        uow.commit()
+    desks, saves_each = 8, 15
+    barrier = threading.Barrier(desks)
+    errors: list[BaseException] = []
+
+    def desk(number: int) -> None:
+        own = open_database(database_url)
+        try:
+            service = CallLogService(own)
+            barrier.wait()
+            for i in range(saves_each):
+                at = T0 + timedelta(minutes=number * 100 + i)
+                call = CallRecord(
+                    f"desk{number}-{i}",
+                    Direction.INBOUND,
+                    at,
+                    CallSource.SOFTPHONE,
+                    customer_id=customer_id,
+                    answered_at=at + timedelta(seconds=5),
+                    ended_at=at + timedelta(minutes=1),
+                )
+                service.save(actor, call, queue_name="Support")
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=desk, args=(n,)) for n in range(desks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    with database.uow(actor) as uow:
+        assert len(uow.calls.recent_for_customer(customer_id, limit=500)) == desks * saves_each

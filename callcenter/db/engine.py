@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # A server connection handed back to the pool less than this long ago is taken as alive; one
@@ -81,3 +82,12 @@ def _ping_when_idle(engine: Engine) -> None:
         except engine.dialect.loaded_dbapi.Error as error:
             # The pool drops this connection and checks out another (or opens one).
             raise exc.DisconnectionError(str(error)) from error
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's transaction with SQLite's write lock (BEGIN IMMEDIATE), before
+    its first statement. A deferred transaction that reads and then writes can be refused
+    "database is locked" if another writer committed in between, whatever the busy timeout:
+    its snapshot is stale. Waiting for the lock at the start never is. Elsewhere a no-op."""
+    if not session.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

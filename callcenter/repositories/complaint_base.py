@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from callcenter.db.engine import begin_write
 from callcenter.db.tables import Team, User
 from callcenter.db.tables_complaints import (
     ComplaintCall,
@@ -54,10 +55,8 @@ class ComplaintBase:
             yield
 
     def begin_write(self) -> None:
-        """Take the write lock first on SQLite, so a read-then-write never meets a
-        writer that came in between (no `database is locked` half-way through)."""
-        if not self._session.in_transaction():
-            self._session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        """Take the write lock first on SQLite (see engine.begin_write)."""
+        begin_write(self._session)
 
     def load_calendars(self, sla: SlaRules) -> None:
         sla.remember(self.setup.calendars())

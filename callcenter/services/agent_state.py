@@ -33,6 +33,7 @@ class AgentStateService:
             reason = None
         at = at or self._clock()
         with self._database.uow(actor) as uow:
+            uow.begin_write()  # the change reads the open span, then closes it
             uow.agent_states.change(agent_id, state, at, reason)
             uow.commit()
         return at

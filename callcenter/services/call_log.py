@@ -48,6 +48,7 @@ class CallLogService:
         """
         check_call(record)
         with self._database.uow(actor) as uow:
+            uow.begin_write()
             if queue_name and record.queue_id is None:
                 queue = uow.queues.find(queue_name)
                 record = replace(record, queue_id=queue.id if queue else None)
