@@ -1,13 +1,18 @@
-"""Demo calls into the database: day after day exactly as simulated, customers made ids."""
+"""Demo rows into the database: customers staged or not alike, then day after day exactly as
+simulated, customers made ids."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
 
+from callcenter.bootstrap import open_database
+from callcenter.db import migrate
 from callcenter.domain.customers import CustomerDraft
 from callcenter.domain.users import Role
-from callcenter.services.demo_loading import Silent, write_calls
+from callcenter.services.demo_customer_rows import customer_block
+from callcenter.services.demo_loading import Silent, write_calls, write_customers
+from callcenter.services.demo_people import CustomerFactory, name_pools, number_plan
 from callcenter.services.demo_rows import (
     CALL_COLUMNS,
     COURSE,
@@ -99,3 +104,47 @@ def test_days_are_written_as_simulated_with_customer_indexes_made_ids(database, 
         ("demo", 1, "tester", "inbound")
     }
     assert states == [(agent, span[1], span[2]) for day in spans for span in day]
+
+
+CUSTOMER_ROWS = (
+    "SELECT id, external_id, name, company, emails, tier, notes, address_line, city, "
+    "postal_code, state, country, version, created_by, updated_by FROM customers ORDER BY id",
+    "SELECT customer_id, raw, number_key, national, digits_rev, extension, label, position "
+    "FROM customer_phones ORDER BY customer_id, position",
+    "SELECT customer_id, term FROM customer_search_terms ORDER BY customer_id, term",
+)
+
+
+def test_a_staged_block_of_customers_is_written_as_add_many_writes_it(
+    sqlite_database, actor, tmp_path
+):
+    # Two blocks, so the second's ids follow the first's; a customer there already too.
+    factory = CustomerFactory(name_pools("fr_FR", 5), number_plan("FR"), 5, 0, 1500, "DEMO-")
+    drafts = [*factory.block(0)]
+    half = len(drafts) // 2
+    first, second = sqlite_database, open_database(f"sqlite:///{tmp_path / 'second.db'}")
+    migrate.upgrade(second.engine)
+    written = []
+    for database, staged in ((first, False), (second, True)):
+        with database.uow(actor) as uow:
+            uow.customers.add_many([CustomerDraft("There already")])
+            uow.commit()
+        blocks = [customer_block(part, staged) for part in (drafts[:half], drafts[half:])]
+        assert all((b.staged is not None) == staged for b in blocks)
+        written.append(write_customers(database, actor, iter(blocks), 1500, 400, 0, Silent()))
+    assert written[0] == written[1]
+    assert written[1].ids == list(range(2, 1502))
+    assert written[1].companies > 10 and written[1].shared_numbers > 0
+    for sql in CUSTOMER_ROWS:
+        expected = rows_of(first, sql)
+        assert rows_of(second, sql) == expected
+        assert len(expected) >= 1501
+    # The writer's connection went back to the pool checking foreign keys again.
+    with second.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    second.dispose()
+
+
+def rows_of(database, sql: str) -> list[tuple]:
+    with database.engine.connect() as connection:
+        return [tuple(row) for row in connection.exec_driver_sql(sql)]

@@ -86,8 +86,8 @@ def mark_range(
 ) -> None:
     """Mark every bucket from `start` to `end` stale, and the FCR of the calls a week before.
 
-    A loader refreshing as it goes passes `earlier_fcr=False` for a range following one it
-    refreshed when that week's calls were all there: their FCR is final already.
+    Without `earlier_fcr`, just the range: for a loader refreshing week by week as each
+    settles (services/demo_rollups.py), whose earlier weeks are final already.
     """
     lo, hi = _quarter_of(start), _quarter_of(end)
     window = FCR_WINDOW_DAYS * 86_400 + QUARTER_S if earlier_fcr else 0

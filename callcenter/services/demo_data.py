@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,10 +16,9 @@ from sqlalchemy import Connection, text
 from callcenter.bootstrap import Database, open_database
 from callcenter.config import load_settings
 from callcenter.db import migrate
-from callcenter.db.bulk import BIG_CACHE_KIB, indexes_deferred, restore_indexes, tune_for_bulk
+from callcenter.db.bulk import BIG_CACHE_KIB, indexes_deferred, restore_indexes
 from callcenter.domain.errors import CallCenterError
 from callcenter.domain.users import Actor
-from callcenter.kpi import rollups
 from callcenter.services.demo_callbacks import add_demo_callbacks
 from callcenter.services.demo_center import (
     CallParties,
@@ -50,6 +50,7 @@ from callcenter.services.demo_people import (
     number_plan,
 )
 from callcenter.services.demo_plan import plan_calls
+from callcenter.services.demo_rollups import RollingRollups
 from callcenter.services.demo_rows import TimestampText
 from callcenter.services.passwords import hash_password
 
@@ -257,6 +258,8 @@ def generate(
     cache_kib = BIG_CACHE_KIB if defer else _CACHE_KIB
     summary.seconds["setup"] = round(time.perf_counter() - clock, 2)
 
+    # Shifts start a little before the history's first call.
+    rolling = RollingRollups(database.engine, _at(plan_start) - timedelta(days=1), cache_kib)
     results = produce(setup, tasks, parallel)
     try:
         with indexes_deferred(database.engine, defer):
@@ -273,7 +276,9 @@ def generate(
             summary.seconds["customers"] = round(time.perf_counter() - clock, 2)
             clock = time.perf_counter()
             ids = customers.ids or known.ids
-            days = (next(results) for _ in plan.days)
+            days: Iterator[Any] = (next(results) for _ in plan.days)
+            if plan.calls:
+                days = rolling.days(plan.days, days)
             calls = write_calls(database, days, plan.calls, ids, cache_kib, progress)
             summary.seconds["calls"] = round(time.perf_counter() - clock, 2)
             clock = time.perf_counter()
@@ -289,11 +294,8 @@ def generate(
     clock = time.perf_counter()
     if calls.calls:
         progress.start("KPI roll-ups", calls.calls)
-        with database.engine.begin() as connection:
-            tune_for_bulk(connection, cache_kib)
-            # Shifts start a little before the history's first call; some spans run till now.
-            rollups.mark_range(connection, _at(plan_start) - timedelta(days=1), now)
-            rollups.refresh(connection)
+        # What the calls stage left: its last week or so; some spans run till now.
+        rolling.finish(now)
         progress.finish()
     summary.seconds["rollups"] = round(time.perf_counter() - clock, 2)
     add_demo_complaints(database, actor, ids, now, options.seed + run)

@@ -11,6 +11,7 @@ from multiprocessing import get_context
 from typing import Any
 
 from callcenter.services.demo_calls import CallContext, simulate_day
+from callcenter.services.demo_customer_rows import customer_block
 from callcenter.services.demo_people import CustomerFactory, name_pools, number_plan
 from callcenter.services.demo_rows import stage
 
@@ -29,12 +30,13 @@ class GenerationSetup:
     customers: int
     external_prefix: str
     context: CallContext
-    # Hand days over staged as SQLite databases (see demo_rows.stage), as SQLite copies them.
+    # Hand customer blocks and days over staged as SQLite databases (demo_customer_rows,
+    # demo_rows.stage), as SQLite copies them.
     staged: bool = False
 
 
 class _Generator:
-    """Customer drafts block by block, then call days, customers known by their index."""
+    """Customer blocks one by one, then call days, customers known by their index."""
 
     def __init__(self, setup: GenerationSetup) -> None:
         self._factory = CustomerFactory(
@@ -55,7 +57,7 @@ class _Generator:
             drafts = self._factory.block(argument)
             self._keys += (d.phones[0].key for d in drafts)
             self._raws += (d.phones[0].raw for d in drafts)
-            return drafts
+            return customer_block(drafts, self._staged)
         if len(self._context.customer_keys) != len(self._keys):
             self._context = replace(
                 self._context, customer_keys=self._keys, customer_raws=self._raws

@@ -1,4 +1,4 @@
-"""Demo rows into the database: customers through the repository, then calls a day at a time."""
+"""Demo rows into the database: customers a block at a time, then calls a day at a time."""
 
 from __future__ import annotations
 
@@ -8,16 +8,21 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, DateTime, bindparam, text
 
 from callcenter.bootstrap import Database
-from callcenter.db.bulk import BulkWriter, tune_for_bulk
+from callcenter.db.bulk import BulkWriter, attached, tune_for_bulk, tuned_for_import
+from callcenter.db.tables import utcnow
 from callcenter.domain.customers import CustomerDraft
 from callcenter.domain.users import Actor
 from callcenter.kpi.rollups import untracked
+from callcenter.repositories.customer_rows import SCALAR_FIELDS
+from callcenter.services.demo_customer_rows import CustomerBlock
 from callcenter.services.demo_rows import CALL_COLUMNS, CUSTOMER, STATE_COLUMNS, DayRows
 
-# A day staged as a database (see demo_rows.stage) is attached under this name to be copied.
+# Staged blocks of customers and days (demo_customer_rows, demo_rows.stage) are attached
+# under these names to be copied.
+_CUSTOMERS = "demo_customers"
 _DAY = "demo_day"
 _CUSTOMER_IDS = "demo_customer_ids"
 
@@ -82,13 +87,14 @@ class CustomersWritten:
 def write_customers(
     database: Database,
     actor: Actor,
-    blocks: Iterator[list[CustomerDraft]],
+    blocks: Iterator[CustomerBlock],
     total: int,
     batch_size: int,
     cache_kib: int,
     progress: Progress,
 ) -> CustomersWritten:
-    """Customers through the repository, a unit of work per batch; their ids in order."""
+    """Customers block by block, their ids in order: staged blocks copied, drafts through
+    the repository a unit of work per batch."""
     written = CustomersWritten()
     on_switchboard: Counter[str] = Counter()
     companies: set[str] = set()
@@ -103,15 +109,20 @@ def write_customers(
         progress.advance(len(batch))
         batch.clear()
 
-    for drafts in blocks:
-        for draft in drafts:
-            written.phones += len(draft.phones)
-            on_switchboard.update(p.key for p in draft.phones if p.label == "switchboard")
-            if draft.company:
-                companies.add(draft.company)
-        batch += drafts
-        if len(batch) >= batch_size:
-            flush()
+    # As an import's writer: no foreign key checks (the rows refer to what this writes),
+    # WAL checkpoints far apart (pages written by many transactions are copied back once).
+    with database.engine.connect() as connection, tuned_for_import(connection):
+        for block in blocks:
+            written.phones += block.phones
+            on_switchboard.update(block.switchboards)
+            companies |= block.companies
+            if block.staged is not None:
+                written.ids += _copy_staged_customers(connection, block, actor.login, cache_kib)
+                progress.advance(block.count)
+                continue
+            batch += block.drafts
+            if len(batch) >= batch_size:
+                flush()
     if batch:
         flush()
     progress.finish()
@@ -120,6 +131,39 @@ def write_customers(
     written.shared_numbers = len(shared)
     written.customers_on_shared_numbers = sum(shared)
     return written
+
+
+def _copy_staged_customers(
+    connection: Connection, block: CustomerBlock, login: str, cache_kib: int
+) -> list[int]:
+    """One transaction: the block's customers, numbers and search terms, new ids following
+    the highest there (under the write lock the transaction takes as it begins)."""
+    assert block.staged is not None
+    with attached(connection, block.staged, _CUSTOMERS), connection.begin():
+        tune_for_bulk(connection, cache_kib)
+        first = connection.execute(text("SELECT coalesce(max(id), 0) + 1 FROM customers"))
+        first_id = int(first.scalar_one())
+        stamp = bindparam("stamp", utcnow(), type_=DateTime())
+        values = {"first": first_id, "login": login}
+        scalars = ", ".join(SCALAR_FIELDS)
+        copies = (
+            f"INSERT INTO main.customers (id, {scalars}, emails, version, created_at, "
+            "updated_at, created_by, updated_by) "
+            f"SELECT :first + local, {scalars}, emails, 1, :stamp, :stamp, :login, :login "
+            f"FROM {_CUSTOMERS}.customers",
+            "INSERT INTO main.customer_phones (customer_id, raw, number_key, national, "
+            "digits_rev, extension, label, position) "
+            "SELECT :first + local, raw, number_key, national, digits_rev, extension, label, "
+            f"position FROM {_CUSTOMERS}.phones",
+            "INSERT INTO main.customer_search_terms (term, customer_id) "
+            f"SELECT term, :first + local FROM {_CUSTOMERS}.terms",
+        )
+        for sql in copies:
+            statement = text(sql)
+            if ":stamp" in sql:
+                statement = statement.bindparams(stamp)
+            connection.execute(statement, values)
+    return list(range(first_id, first_id + block.count))
 
 
 @dataclass
@@ -159,7 +203,8 @@ def write_calls(
         connection.execution_options(sqlite_begin="IMMEDIATE")
         progress.start("calls", total)
         if connection.dialect.name == "sqlite":
-            _copy_staged_days(connection, days, customer_ids, cache_kib, written, progress)
+            with tuned_for_import(connection):
+                _copy_staged_days(connection, days, customer_ids, cache_kib, written, progress)
         else:
             writer = BulkWriter(connection)
             for day in days:

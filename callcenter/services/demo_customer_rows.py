@@ -1,0 +1,107 @@
+"""A block of demo customers as the writer takes it: drafts, or on SQLite staged rows.
+
+Staged, the generating process works out every row the customer repository's add_many
+would (customer, numbers, search terms) and packs them as a small SQLite database; the
+writing process copies it with one INSERT ... SELECT per table (see demo_loading), so the
+Python work of a million customers runs beside the database's, not before it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from callcenter.domain.customers import CustomerDraft
+from callcenter.domain.phone import digits_reversed, national_part
+from callcenter.domain.search import terms_for
+from callcenter.repositories.customer_rows import SCALAR_FIELDS, unique_phones
+from callcenter.repositories.staged_customers import MAX_RAW
+
+# Staged customer `local` becomes customer id `first + local`; numbers and terms name it so.
+STAGED_CUSTOMER_COLUMNS = ("local", *SCALAR_FIELDS, "emails")
+STAGED_PHONE_COLUMNS = (
+    "local",
+    "raw",
+    "number_key",
+    "national",
+    "digits_rev",
+    "extension",
+    "label",
+    "position",
+)
+STAGED_TERM_COLUMNS = ("local", "term")
+
+
+@dataclass
+class CustomerBlock:
+    """A block of customers in order, and what the summary counts of it."""
+
+    count: int
+    phones: int
+    companies: set[str] = field(default_factory=set)
+    # The switchboard number of each customer listing one (shared numbers are counted).
+    switchboards: list[str] = field(default_factory=list)
+    drafts: list[CustomerDraft] = field(default_factory=list)
+    staged: bytes | None = None
+
+
+def customer_block(drafts: Sequence[CustomerDraft], staged: bool) -> CustomerBlock:
+    """The drafts summed up, and staged (then not kept) or kept as they are."""
+    block = CustomerBlock(
+        count=len(drafts),
+        phones=sum(len(d.phones) for d in drafts),
+        companies={d.company for d in drafts if d.company},
+        switchboards=[p.key for d in drafts for p in d.phones if p.label == "switchboard"],
+    )
+    if staged:
+        block.staged = stage_customers(drafts)
+    else:
+        block.drafts = list(drafts)
+    return block
+
+
+def stage_customers(drafts: Sequence[CustomerDraft]) -> bytes:
+    """The rows add_many would write, customer `local` standing for its id-to-be."""
+    customers = [
+        (local, *(getattr(d, name) for name in SCALAR_FIELDS), json.dumps(list(d.emails)))
+        for local, d in enumerate(drafts)
+    ]
+    phones = [
+        (
+            local,
+            phone.raw[:MAX_RAW],
+            phone.key,
+            national_part(phone.key),
+            digits_reversed(phone.key),
+            phone.extension,
+            phone.label,
+            position,
+        )
+        for local, d in enumerate(drafts)
+        for position, phone in enumerate(unique_phones(d.phones))
+    ]
+    # In number order, as add_many inserts them: the number indexes fill in order.
+    phones.sort(key=lambda row: row[2])
+    terms = [
+        (local, term)
+        for local, d in enumerate(drafts)
+        for term in sorted(terms_for(d.name, d.company, d.emails))
+    ]
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for table, columns, rows in (
+            ("customers", STAGED_CUSTOMER_COLUMNS, customers),
+            ("phones", STAGED_PHONE_COLUMNS, phones),
+            ("terms", STAGED_TERM_COLUMNS, terms),
+        ):
+            # Untyped columns keep each value as it was bound (as demo_rows.stage does).
+            connection.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
+            marks = ", ".join("?" for _ in columns)
+            connection.execute("BEGIN")
+            connection.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            connection.execute("COMMIT")
+        return connection.serialize()
+    finally:
+        connection.close()
