@@ -22,7 +22,7 @@ from callcenter.repositories.stamps import creation_stamp
 RANGE_DAYS = 30
 # The report time zone of the measurement: one with DST, so the offset changes are in play.
 TIMEZONE = "America/New_York"
-RUNS = 3
+RUNS = 10
 
 
 @scenario("kpi", "30 days of figures by agent and by day, and by queue and by day", on_request=True)
