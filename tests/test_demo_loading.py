@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import text
 
 from callcenter.bootstrap import open_database
-from callcenter.db import migrate
 from callcenter.domain.customers import CustomerDraft
 from callcenter.domain.users import Role
 from callcenter.services.demo_customer_rows import customer_block
@@ -23,6 +22,7 @@ from callcenter.services.demo_rows import (
     new_call,
     stage,
 )
+from tests.conftest import fresh_database_url
 
 NOON = 1_773_835_200  # 2026-03-18 12:00 UTC
 
@@ -115,34 +115,43 @@ CUSTOMER_ROWS = (
 )
 
 
-def test_a_staged_block_of_customers_is_written_as_add_many_writes_it(
-    sqlite_database, actor, tmp_path
+def test_blocks_of_customers_are_written_as_add_many_writes_them(
+    database, actor, request, tmp_path
 ):
     # Two blocks, so the second's ids follow the first's; a customer there already too.
+    # SQLite copies them packed (staged), PostgreSQL with COPY.
     factory = CustomerFactory(name_pools("fr_FR", 5), number_plan("FR"), 5, 0, 1500, "DEMO-")
     drafts = [*factory.block(0)]
     half = len(drafts) // 2
-    first, second = sqlite_database, open_database(f"sqlite:///{tmp_path / 'second.db'}")
-    migrate.upgrade(second.engine)
-    written = []
-    for database, staged in ((first, False), (second, True)):
-        with database.uow(actor) as uow:
+    (tmp_path / "ref").mkdir()
+    reference = open_database(fresh_database_url(database.backend, request, tmp_path / "ref"))
+    for target in (reference, database):
+        with target.uow(actor) as uow:
             uow.customers.add_many([CustomerDraft("There already")])
             uow.commit()
-        blocks = [customer_block(part, staged) for part in (drafts[:half], drafts[half:])]
-        assert all((b.staged is not None) == staged for b in blocks)
-        written.append(write_customers(database, actor, iter(blocks), 1500, 400, 0, Silent()))
-    assert written[0] == written[1]
-    assert written[1].ids == list(range(2, 1502))
-    assert written[1].companies > 10 and written[1].shared_numbers > 0
+    with reference.uow(actor) as uow:
+        assert uow.customers.add_many(drafts) == list(range(2, 1502))
+        uow.commit()
+    staged = database.backend == "sqlite"
+    blocks = [customer_block(part, staged) for part in (drafts[:half], drafts[half:])]
+    assert all((b.staged is not None) == staged and (b.rows is None) == staged for b in blocks)
+    written = write_customers(database, actor, iter(blocks), 1500, 0, Silent())
+    assert written.ids == list(range(2, 1502))
+    assert written.companies > 10 and written.shared_numbers > 0
     for sql in CUSTOMER_ROWS:
-        expected = rows_of(first, sql)
-        assert rows_of(second, sql) == expected
+        expected = rows_of(reference, sql)
+        assert rows_of(database, sql) == expected
         assert len(expected) >= 1501
-    # The writer's connection went back to the pool checking foreign keys again.
-    with second.engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-    second.dispose()
+    reference.dispose()
+    if staged:
+        # The writer's connection went back to the pool checking foreign keys again.
+        with database.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    else:
+        # The sequence moved past them: the next customer added gets a new id.
+        with database.uow(actor) as uow:
+            assert uow.customers.add(CustomerDraft("After")) == 1502
+            uow.commit()
 
 
 def rows_of(database, sql: str) -> list[tuple]:

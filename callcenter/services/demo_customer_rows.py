@@ -1,9 +1,10 @@
-"""A block of demo customers as the writer takes it: drafts, or on SQLite staged rows.
+"""A block of demo customers as the writer takes it: the rows, worked out where they are made.
 
-Staged, the generating process works out every row the customer repository's add_many
-would (customer, numbers, search terms) and packs them as a small SQLite database; the
-writing process copies it with one INSERT ... SELECT per table (see demo_loading), so the
-Python work of a million customers runs beside the database's, not before it.
+The generating process works out every row the customer repository's add_many would write
+(customer, numbers, search terms), each customer named by its place in the block (`local`);
+on SQLite it packs them as a small SQLite database. The writing process copies them with one
+INSERT ... SELECT (SQLite) or COPY (PostgreSQL) per table (see demo_loading), so the Python
+work of a million customers runs beside the database's, not before it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from callcenter.domain.customers import CustomerDraft
 from callcenter.domain.phone import digits_reversed, national_part
@@ -34,35 +36,46 @@ STAGED_PHONE_COLUMNS = (
 STAGED_TERM_COLUMNS = ("local", "term")
 
 
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class CustomerRows:
+    """The rows of STAGED_CUSTOMER_COLUMNS, STAGED_PHONE_COLUMNS and STAGED_TERM_COLUMNS."""
+
+    customers: list[Row]
+    phones: list[Row]
+    terms: list[Row]
+
+
 @dataclass
 class CustomerBlock:
-    """A block of customers in order, and what the summary counts of it."""
+    """A block of customers in order, and what the summary counts of it: its rows packed as
+    a SQLite database (`staged`), or as they are (`rows`)."""
 
     count: int
     phones: int
     companies: set[str] = field(default_factory=set)
     # The switchboard number of each customer listing one (shared numbers are counted).
     switchboards: list[str] = field(default_factory=list)
-    drafts: list[CustomerDraft] = field(default_factory=list)
+    rows: CustomerRows | None = None
     staged: bytes | None = None
 
 
 def customer_block(drafts: Sequence[CustomerDraft], staged: bool) -> CustomerBlock:
-    """The drafts summed up, and staged (then not kept) or kept as they are."""
-    block = CustomerBlock(
+    """The drafts summed up, and their rows, packed or not."""
+    rows = customer_rows(drafts)
+    return CustomerBlock(
         count=len(drafts),
         phones=sum(len(d.phones) for d in drafts),
         companies={d.company for d in drafts if d.company},
         switchboards=[p.key for d in drafts for p in d.phones if p.label == "switchboard"],
+        rows=None if staged else rows,
+        staged=pack(rows) if staged else None,
     )
-    if staged:
-        block.staged = stage_customers(drafts)
-    else:
-        block.drafts = list(drafts)
-    return block
 
 
-def stage_customers(drafts: Sequence[CustomerDraft]) -> bytes:
+def customer_rows(drafts: Sequence[CustomerDraft]) -> CustomerRows:
     """The rows add_many would write, customer `local` standing for its id-to-be."""
     customers = [
         (local, *(getattr(d, name) for name in SCALAR_FIELDS), json.dumps(list(d.emails)))
@@ -89,18 +102,23 @@ def stage_customers(drafts: Sequence[CustomerDraft]) -> bytes:
         for local, d in enumerate(drafts)
         for term in sorted(terms_for(d.name, d.company, d.emails))
     ]
+    return CustomerRows(customers, phones, terms)
+
+
+def pack(rows: CustomerRows) -> bytes:
+    """The rows as a serialized SQLite database, a table each (customers, phones, terms)."""
     connection = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        for table, columns, rows in (
-            ("customers", STAGED_CUSTOMER_COLUMNS, customers),
-            ("phones", STAGED_PHONE_COLUMNS, phones),
-            ("terms", STAGED_TERM_COLUMNS, terms),
+        for table, columns, found in (
+            ("customers", STAGED_CUSTOMER_COLUMNS, rows.customers),
+            ("phones", STAGED_PHONE_COLUMNS, rows.phones),
+            ("terms", STAGED_TERM_COLUMNS, rows.terms),
         ):
             # Untyped columns keep each value as it was bound (as demo_rows.stage does).
             connection.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
             marks = ", ".join("?" for _ in columns)
             connection.execute("BEGIN")
-            connection.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            connection.executemany(f"INSERT INTO {table} VALUES ({marks})", found)
             connection.execute("COMMIT")
         return connection.serialize()
     finally:

@@ -83,7 +83,6 @@ class DemoOptions:
     add: bool = False
     # The end of the call history; now when not given.
     now: datetime | None = None
-    batch_size: int = 50_000
     # Generate in a second process while this one writes: None decides by size and CPUs.
     generator_process: bool | None = None
     # Build random-order indexes after the rows (SQLite): None decides by the load's size.
@@ -269,7 +268,6 @@ def generate(
                 actor,
                 (next(results) for _ in range(blocks)),
                 options.customers,
-                options.batch_size,
                 cache_kib,
                 progress,
             )

@@ -13,11 +13,10 @@ from sqlalchemy import Connection, DateTime, bindparam, text
 from callcenter.bootstrap import Database
 from callcenter.db.bulk import BulkWriter, attached, tune_for_bulk, tuned_for_import
 from callcenter.db.tables import utcnow
-from callcenter.domain.customers import CustomerDraft
 from callcenter.domain.users import Actor
 from callcenter.kpi.rollups import untracked
-from callcenter.repositories.customer_rows import SCALAR_FIELDS
-from callcenter.services.demo_customer_rows import CustomerBlock
+from callcenter.repositories.customer_rows import CREATED_AND_UPDATED, SCALAR_FIELDS
+from callcenter.services.demo_customer_rows import STAGED_PHONE_COLUMNS, CustomerBlock
 from callcenter.services.demo_rows import CALL_COLUMNS, CUSTOMER, STATE_COLUMNS, DayRows
 
 # Staged blocks of customers and days (demo_customer_rows, demo_rows.stage) are attached
@@ -89,26 +88,14 @@ def write_customers(
     actor: Actor,
     blocks: Iterator[CustomerBlock],
     total: int,
-    batch_size: int,
     cache_kib: int,
     progress: Progress,
 ) -> CustomersWritten:
-    """Customers block by block, their ids in order: staged blocks copied, drafts through
-    the repository a unit of work per batch."""
+    """Customers block by block, a transaction each, their ids in order."""
     written = CustomersWritten()
     on_switchboard: Counter[str] = Counter()
     companies: set[str] = set()
     progress.start("customers", total)
-    batch: list[CustomerDraft] = []
-
-    def flush() -> None:
-        with database.uow(actor) as uow:
-            tune_for_bulk(uow.session.connection(), cache_kib)
-            written.ids += uow.customers.add_many(batch)
-            uow.commit()
-        progress.advance(len(batch))
-        batch.clear()
-
     # As an import's writer: no foreign key checks (the rows refer to what this writes),
     # WAL checkpoints far apart (pages written by many transactions are copied back once).
     with database.engine.connect() as connection, tuned_for_import(connection):
@@ -118,19 +105,50 @@ def write_customers(
             companies |= block.companies
             if block.staged is not None:
                 written.ids += _copy_staged_customers(connection, block, actor.login, cache_kib)
-                progress.advance(block.count)
-                continue
-            batch += block.drafts
-            if len(batch) >= batch_size:
-                flush()
-    if batch:
-        flush()
+            else:
+                written.ids += _copy_customer_rows(connection, block, actor.login)
+            progress.advance(block.count)
     progress.finish()
     written.companies = len(companies)
     shared = [n for n in on_switchboard.values() if n > 1]
     written.shared_numbers = len(shared)
     written.customers_on_shared_numbers = sum(shared)
     return written
+
+
+def _copy_customer_rows(connection: Connection, block: CustomerBlock, login: str) -> list[int]:
+    """PostgreSQL, one transaction: ids from the customers' own sequence (other sessions may
+    add customers meanwhile), then a COPY each of the customers, numbers and search terms."""
+    assert block.rows is not None
+    rows = block.rows
+    with connection.begin():
+        ids = sorted(
+            connection.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('customers', 'id')) "
+                    "FROM generate_series(1, :count)"
+                ),
+                {"count": block.count},
+            ).scalars()
+        )
+        now = utcnow()
+        writer = BulkWriter(connection)
+        writer.insert(
+            "customers",
+            ("id", *SCALAR_FIELDS, "emails", "version", *CREATED_AND_UPDATED),
+            [(ids[local], *rest, 1, now, now, login, login) for local, *rest in rows.customers],
+        )
+        writer.insert(
+            "customer_phones",
+            ("customer_id", *STAGED_PHONE_COLUMNS[1:]),
+            [(ids[local], *rest) for local, *rest in rows.phones],
+        )
+        writer.insert(
+            "customer_search_terms",
+            ("term", "customer_id"),
+            [(term, ids[local]) for local, term in rows.terms],
+        )
+    return ids
 
 
 def _copy_staged_customers(
