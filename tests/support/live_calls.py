@@ -62,6 +62,7 @@ def add_call(
         acw_s=acw_s,
     )
     with database.uow(WRITER) as uow:
+        uow.begin_write()  # as CallLogService.save does: a console may be writing roll-ups
         uow.calls.save(record)
         uow.commit()
     return uid
