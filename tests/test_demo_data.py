@@ -291,10 +291,10 @@ def test_running_again_refuses_and_add_puts_a_second_set_on_top(database, actor)
 
 
 def test_big_loads_build_some_indexes_afterwards_and_the_schema_stays_the_models(
-    sqlite_database, actor
+    database, actor
 ):
-    generate(sqlite_database, actor, options(defer_indexes=True))
-    with sqlite_database.engine.connect() as connection:
+    generate(database, actor, options(defer_indexes=True))
+    with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
 

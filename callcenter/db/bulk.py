@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -58,6 +59,9 @@ def restore_indexes(engine: Engine, columns: Columns = DEFERRED_INDEX_COLUMNS) -
         if sqlite:
             # Lets SQLite sort the index keys on two threads.
             connection.exec_driver_sql("PRAGMA threads = 2")
+        else:
+            # Sorts millions of keys in memory rather than in temporary files.
+            connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
         for index in missing:
             index.create(connection)
         if sqlite:
@@ -121,6 +125,27 @@ def tuned_for_import(connection: Connection) -> Iterator[None]:
             connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {int(checkpoint or 1000)}")
             connection.commit()
             _outside_transaction(connection, f"PRAGMA foreign_keys = {int(foreign_keys or 0)}")
+
+
+def serialized_tables(
+    tables: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+) -> bytes:
+    """(name, columns, rows) of each table as a serialized SQLite database, for `attached`.
+
+    Untyped columns keep each value as it was bound; the real table's column types apply when
+    the rows are copied there, as they would to the values bound directly.
+    """
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for table, columns, rows in tables:
+            connection.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
+            marks = ", ".join("?" for _ in columns)
+            connection.execute("BEGIN")
+            connection.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            connection.execute("COMMIT")
+        return connection.serialize()
+    finally:
+        connection.close()
 
 
 @contextmanager

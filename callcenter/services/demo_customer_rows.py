@@ -10,11 +10,11 @@ work of a million customers runs beside the database's, not before it.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from callcenter.db.bulk import serialized_tables
 from callcenter.domain.customers import CustomerDraft
 from callcenter.domain.phone import digits_reversed, national_part
 from callcenter.domain.search import terms_for
@@ -107,19 +107,10 @@ def customer_rows(drafts: Sequence[CustomerDraft]) -> CustomerRows:
 
 def pack(rows: CustomerRows) -> bytes:
     """The rows as a serialized SQLite database, a table each (customers, phones, terms)."""
-    connection = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        for table, columns, found in (
+    return serialized_tables(
+        (
             ("customers", STAGED_CUSTOMER_COLUMNS, rows.customers),
             ("phones", STAGED_PHONE_COLUMNS, rows.phones),
             ("terms", STAGED_TERM_COLUMNS, rows.terms),
-        ):
-            # Untyped columns keep each value as it was bound (as demo_rows.stage does).
-            connection.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
-            marks = ", ".join("?" for _ in columns)
-            connection.execute("BEGIN")
-            connection.executemany(f"INSERT INTO {table} VALUES ({marks})", found)
-            connection.execute("COMMIT")
-        return connection.serialize()
-    finally:
-        connection.close()
+        )
+    )

@@ -253,7 +253,6 @@ def generate(
     defer = options.defer_indexes
     if defer is None:
         defer = adding >= _DEFER_INDEXES_FROM and adding >= int(rows_there or 0)
-    defer = defer and sqlite
     cache_kib = BIG_CACHE_KIB if defer else _CACHE_KIB
     summary.seconds["setup"] = round(time.perf_counter() - clock, 2)
 

@@ -7,13 +7,13 @@ binding tens of millions of values one by one from Python (and unpickling them f
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from operator import itemgetter
 from typing import Any
 
+from callcenter.db.bulk import serialized_tables
 from callcenter.domain.calls import CallSource, Direction
 
 CALL_COLUMNS = (
@@ -149,22 +149,9 @@ def _finish_call(row: list[Any], uid: str, now: int, ts: Callable[[int], str]) -
 
 def stage(rows: DayRows) -> DayRows:
     """The rows packed as a serialized SQLite database (tables `calls`, `agent_states`)."""
-    connection = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        for table, columns, values in (
-            ("calls", CALL_COLUMNS, rows.calls),
-            ("agent_states", STATE_COLUMNS, rows.states),
-        ):
-            # Untyped columns keep each value as it was bound; the real table's column types
-            # apply when it is copied there, as they would to the values bound directly.
-            connection.execute(f"CREATE TABLE {table} ({', '.join(columns)})")
-            marks = ", ".join("?" for _ in columns)
-            connection.execute("BEGIN")
-            connection.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
-            connection.execute("COMMIT")
-        rows.staged = connection.serialize()
-    finally:
-        connection.close()
+    rows.staged = serialized_tables(
+        (("calls", CALL_COLUMNS, rows.calls), ("agent_states", STATE_COLUMNS, rows.states))
+    )
     rows.calls, rows.states = [], []
     return rows
 
