@@ -130,6 +130,22 @@ def test_an_attempt_on_a_callback_another_agent_claimed_is_refused(world):
     assert calls(world.database) == []
 
 
+def answered_inbound(world, uid: str, agent_id: int | None = None) -> CallRecord:
+    """The customer's call at MONDAY_10_NY, answered after 5 s and over 2 minutes later."""
+    return CallRecord(
+        call_uid=uid,
+        direction=Direction.INBOUND,
+        started_at=MONDAY_10_NY,
+        answered_at=MONDAY_10_NY + timedelta(seconds=5),
+        ended_at=MONDAY_10_NY + timedelta(minutes=2),
+        source=CallSource.SOFTPHONE,
+        customer_id=world.customer_id,
+        agent_id=agent_id,
+        caller_raw=NEW_YORK,
+        caller_key=NEW_YORK,
+    )
+
+
 def test_the_customer_calling_in_closes_the_callback_by_hand(world):
     service = world.service()
     agent = world.agents[0]
@@ -160,17 +176,7 @@ def test_the_setting_closes_pending_callbacks_when_the_inbound_call_is_logged(
     service = world.service()
     agent = world.agents[0]
     callback = service.schedule(agent, world.request())
-    inbound = CallRecord(
-        call_uid="inbound-1",
-        direction=Direction.INBOUND,
-        started_at=MONDAY_10_NY,
-        answered_at=MONDAY_10_NY + timedelta(seconds=5),
-        ended_at=MONDAY_10_NY + timedelta(minutes=2),
-        source=CallSource.SOFTPHONE,
-        customer_id=world.customer_id,
-        caller_raw=NEW_YORK,
-        caller_key=NEW_YORK,
-    )
+    inbound = answered_inbound(world, "inbound-1")
     call_id = CallLogService(world.database, close_on_inbound).save(agent, inbound)
     after = service.get(agent, callback.id)
     if close_on_inbound:
@@ -210,18 +216,7 @@ def test_a_callback_closed_during_the_call_gets_the_call_once_it_is_saved(world)
     service.close_customer_called_in(
         other_agent, by_another.id, now=MONDAY_10_NY + timedelta(minutes=1)
     )
-    inbound = CallRecord(
-        call_uid="inbound-f4",
-        direction=Direction.INBOUND,
-        started_at=MONDAY_10_NY,
-        answered_at=MONDAY_10_NY + timedelta(seconds=5),
-        ended_at=MONDAY_10_NY + timedelta(minutes=2),
-        source=CallSource.SOFTPHONE,
-        customer_id=world.customer_id,
-        agent_id=agent.user_id,
-        caller_raw=NEW_YORK,
-        caller_key=NEW_YORK,
-    )
+    inbound = answered_inbound(world, "inbound-f4", agent.user_id)
     call_id = CallLogService(world.database).save(agent, inbound)
     assert [a.call_id for a in service.attempts(agent, during.id)] == [call_id]
     assert [a.call_id for a in service.attempts(agent, earlier.id)] == [None]
