@@ -158,7 +158,9 @@ class PopRouter(QObject):
         window = self._window()
         if window is None or not window.isVisible():
             return "ERROR nobody is signed in"
-        if window.desk.calls.call is not None:
+        # The training line knows of a call it rang before the desk does (its events are
+        # delivered later, on the GUI thread): a second ring right after the first is busy.
+        if window.desk.calls.call is not None or window.desk.training.busy:
             return "BUSY"
         window.desk.training.ring(number, queue=queue or None)
         return "OK"

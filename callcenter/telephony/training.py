@@ -46,6 +46,13 @@ class TrainingLine(Telephony):
     def address(self) -> str:
         return "training line"
 
+    @property
+    def busy(self) -> bool:
+        """A call rung or dialled on this line has not ended yet. True from the moment `ring`
+        returns, before the desk has heard of the call (its events come on another thread)."""
+        with self._lock:
+            return bool(self._calls)
+
     def start(self) -> None:
         if self._executor is not None:
             raise TelephonyError("the training line is already started")
