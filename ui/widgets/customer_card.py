@@ -207,6 +207,7 @@ class CustomerCard(QFrame):
             lambda: context.customers.get(actor, customer_id),
             lambda customer: self._loaded(generation, customer),
             lambda exc: self._failed(generation, exc),
+            owner=self,  # a late answer for a card already gone is dropped
         )
 
     def edit(self) -> None:
