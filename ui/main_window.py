@@ -168,7 +168,10 @@ class MainWindow(QMainWindow):
     def _load_dispositions(self) -> None:
         context, actor = self._context, self._context.actor
         self._background.run(
-            lambda: context.call_log.dispositions(actor), self._show_dispositions, self._show_error
+            lambda: context.call_log.dispositions(actor),
+            self._show_dispositions,
+            self._show_error,
+            owner=self,
         )
 
     def _show_dispositions(self, dispositions: list[Disposition]) -> None:
