@@ -73,7 +73,8 @@ def test_waiting_calls_todays_figures_and_agents_by_state(database):
     assert agents["bob"].seconds_in_state(NOW) == 95
     call = agents["bob"].call
     assert call is not None
-    assert (call.queue, call.number, call.direction) == ("Support", "+12125550199", "inbound")
+    # Shown as people read it: national format for a number of the home region.
+    assert (call.queue, call.number, call.direction) == ("Support", "(212) 555-0199", "inbound")
     assert call.connected_at == ago(95)
     assert agents["ann"].state == "available" and agents["ann"].since == ago(300)
     # An outbound call dialled by ann and not ended is her current call.

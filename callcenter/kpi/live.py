@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from callcenter.bootstrap import Database
 from callcenter.clock import Clock, utc_now
 from callcenter.domain.calls import Queue
+from callcenter.domain.phone import format_for_display
 from callcenter.domain.users import Actor, Role
 from callcenter.kpi.figures import QueueFigures
 from callcenter.kpi.intervals import Interval
@@ -103,10 +105,16 @@ class LiveService:
     """The wallboard's reads; each method is one read-only unit of work (plus KpiService's)."""
 
     def __init__(
-        self, database: Database, actor: Actor, timezone: str, clock: Clock = utc_now
+        self,
+        database: Database,
+        actor: Actor,
+        timezone: str,
+        clock: Clock = utc_now,
+        region: str = "US",
     ) -> None:
         self._database = database
         self._actor = actor
+        self._region = region  # numbers of this region are shown in national format
         self._kpi = KpiService(database, actor, timezone)
         self._clock = clock
 
@@ -153,8 +161,13 @@ class LiveService:
                     state,
                     reason,
                     since,
-                    CurrentCall(*call) if call else None,
+                    self._current_call(call) if call else None,
                 )
             )
         agents.sort(key=lambda agent: (agent.name.casefold(), agent.agent_id))
         return WallboardSnapshot(now, buckets.start, queue_rows, tuple(agents))
+
+    def _current_call(self, row: tuple[Any, ...]) -> CurrentCall:
+        call_id, direction, queue, number, customer, connected = row
+        shown = format_for_display(number, self._region) if number else None
+        return CurrentCall(call_id, direction, queue, shown, customer, connected)

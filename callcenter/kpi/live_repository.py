@@ -107,8 +107,9 @@ class LiveRepository:
                 c.id,
                 c.direction,
                 Queue.name,
-                c.caller_raw,
-                c.dialled_raw,
+                # The normalised number where there is one: the wallboard formats it.
+                func.coalesce(c.caller_key, c.caller_raw),
+                func.coalesce(c.dialled_key, c.dialled_raw),
                 Customer.name,
                 c.answered_at,
                 c.started_at,

@@ -55,7 +55,7 @@ def test_the_wallboard_shows_queues_and_agents(qtbot, open_console, a_day_of_cal
     assert [cell(agents, i, 0) for i in range(agents.rowCount())] == ["Ann Agent", "Bob Agent"]
     assert cell(agents, 1, 2) == "On call"
     assert cell(agents, 1, 3) == "1:00"
-    assert cell(agents, 1, 4) == "Support · +12125550142 · 1:00"
+    assert cell(agents, 1, 4) == "Support · (212) 555-0142 · 1:00"
     assert "Available 1" in console.wallboard.summary.text()
     assert "On call 1" in console.wallboard.summary.text()
 

@@ -69,7 +69,9 @@ class ConsoleWindow(QMainWindow):
         self._background = background
         self._clock = clock
         zone = context.settings.report_timezone
-        self._live = LiveService(context.database, context.actor, zone, clock)
+        self._live = LiveService(
+            context.database, context.actor, zone, clock, context.settings.default_region
+        )
         self._kpi = KpiService(context.database, context.actor, zone)
         self._distribution = DistributionService(context.database, context.actor)
         self._directory: Directory | None = None
