@@ -11,19 +11,16 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import random
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from callcenter.bench.callback_pg import throwaway_cluster, throwaway_database
+from callcenter.bench.callback_pg import on_both_backends
 from callcenter.bench.registry import BenchContext, scenario
 from callcenter.bench.timing import clock, summary
 from callcenter.bootstrap import Database, open_database
@@ -54,14 +51,11 @@ NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 )
 def callback_claim(context: BenchContext) -> dict[str, Any]:
     """p50/p95/p99 of one claim on PostgreSQL (the main figures) and on SQLite (by_kind)."""
-    by_kind: dict[str, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory(prefix="callcenter-bench-claims-") as folder:
-        by_kind["sqlite"] = measure(f"sqlite:///{Path(folder) / 'claims.db'}", context.seed)
-    try:
-        with _postgres(context.database) as url:
-            by_kind["postgresql"] = measure(url, context.seed)
-    except FileNotFoundError as exc:
-        by_kind["postgresql"] = {"skipped": str(exc)}
+    by_kind = on_both_backends(
+        context.database,
+        "callcenter-bench-claims-",
+        lambda url: measure(url, context.seed),
+    )
     main = by_kind["postgresql"] if "p99_ms" in by_kind["postgresql"] else by_kind["sqlite"]
     return {
         **main,
@@ -70,12 +64,6 @@ def callback_claim(context: BenchContext) -> dict[str, Any]:
         "by_kind": {name: figures for name, figures in by_kind.items() if "p99_ms" in figures},
         "skipped": {name: f["skipped"] for name, f in by_kind.items() if "skipped" in f},
     }
-
-
-def _postgres(database: Database) -> AbstractContextManager[str]:
-    if database.backend == "postgresql":
-        return throwaway_database(database.url)
-    return throwaway_cluster()
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,15 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
+
+from callcenter.bootstrap import Database
 
 
 def find_pg_bin() -> Path | None:
@@ -95,3 +98,25 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def on_both_backends(
+    database: Database, prefix: str, measure: Callable[[str], dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """`measure(url)` on a scratch SQLite file, then on a scratch PostgreSQL database (on the
+    --db server when it is PostgreSQL, else on a throwaway cluster): {"sqlite": figures,
+    "postgresql": figures, or {"skipped": why} when PostgreSQL is not installed}."""
+    by_kind: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        by_kind["sqlite"] = measure(f"sqlite:///{Path(folder) / 'bench.db'}")
+    scratch = (
+        throwaway_database(database.url)
+        if database.backend == "postgresql"
+        else throwaway_cluster()
+    )
+    try:
+        with scratch as url:
+            by_kind["postgresql"] = measure(url)
+    except FileNotFoundError as exc:
+        by_kind["postgresql"] = {"skipped": str(exc)}
+    return by_kind

@@ -10,19 +10,16 @@ same ones as `callback_claim`): a scratch SQLite file, and PostgreSQL when one c
 from __future__ import annotations
 
 import random
-import tempfile
 from collections.abc import Callable
-from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from callcenter.bench.callback_claims import CUSTOMERS, NOW, PENDING, fill
-from callcenter.bench.callback_pg import throwaway_cluster, throwaway_database
+from callcenter.bench.callback_pg import on_both_backends
 from callcenter.bench.registry import BenchContext, scenario
 from callcenter.bench.timing import clock, summary
-from callcenter.bootstrap import Database, open_database
+from callcenter.bootstrap import open_database
 from callcenter.db import migrate
 from callcenter.db.tables_callbacks import CallbackRow
 from callcenter.domain.callbacks import AgendaSpan, BacklogCursor, BacklogFilter, CallbackPolicy
@@ -44,21 +41,12 @@ TARGET_P99_MS = 50.0
 )
 def callback_views(context: BenchContext) -> dict[str, Any]:
     """p50/p95/p99 of each read on SQLite and (when available) PostgreSQL."""
-    by_kind: dict[str, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory(prefix="callcenter-bench-views-") as folder:
-        by_kind["sqlite"] = measure(f"sqlite:///{Path(folder) / 'views.db'}", context.seed)
-    try:
-        with _postgres(context.database) as url:
-            by_kind["postgresql"] = measure(url, context.seed)
-    except FileNotFoundError as exc:
-        by_kind["postgresql"] = {"skipped": str(exc)}
+    by_kind = on_both_backends(
+        context.database,
+        "callcenter-bench-views-",
+        lambda url: measure(url, context.seed),
+    )
     return {"pending": PENDING, "customers": CUSTOMERS, "target_p99_ms": TARGET_P99_MS, **by_kind}
-
-
-def _postgres(database: Database) -> AbstractContextManager[str]:
-    if database.backend == "postgresql":
-        return throwaway_database(database.url)
-    return throwaway_cluster()
 
 
 def measure(url: str, seed: int) -> dict[str, Any]:
