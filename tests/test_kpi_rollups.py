@@ -8,13 +8,12 @@ states (the engine before roll-ups), so any range, interval and zone can be comp
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, delete, func, insert, inspect, select, text, update
+from sqlalchemy import delete, func, insert, inspect, select, update
 
 from callcenter.bootstrap import open_database
 from callcenter.db import migrate
@@ -40,7 +39,6 @@ from callcenter.kpi.repository import (
 )
 from callcenter.kpi.service import KpiService
 from callcenter.services.demo_data import DemoOptions, generate
-from tests.conftest import BACKENDS
 from tests.test_kpi import AFTER_WINDOWS, DAY, ZONE, T, add_reference, call, s, span, the_day
 
 NY = ZoneInfo(ZONE)
@@ -362,19 +360,6 @@ def test_demo_data_leaves_the_rollups_filled_and_nothing_marked(database):
     compare(database, service, now + s(1), [(ZONE, Interval.DAY), ("Asia/Kolkata", Interval.RANGE)])
     (everyone,) = service.agents(service.plan(*DAY, Interval.RANGE), AgentGrouping.ALL, now=now)
     assert everyone.handled > 100 and everyone.staffed_ms > 0
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'old.db'}"
-    server = request.getfixturevalue("postgres_server")
-    name = f"kpi_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return server.url(name)
 
 
 def migrate_to(database, revision: str, down: bool = False) -> None:

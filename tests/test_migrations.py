@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
-import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from callcenter.bootstrap import open_database
 from callcenter.db import migrate
 from callcenter.domain.users import Actor
 from callcenter.services.customers import CustomerService
-from tests.conftest import BACKENDS
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'old.db'}"
-    server = request.getfixturevalue("postgres_server")
-    name = f"migrate_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return server.url(name)
 
 
 def _to(engine, revision: str, down: bool = False) -> None:
